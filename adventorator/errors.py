@@ -43,6 +43,10 @@ class AdventoratorError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def context_lines(self) -> list[str]:
+        """Extra lines shown under the message, e.g. an expression and a caret."""
+        return []
+
 
 class ConfigError(AdventoratorError):
     """A setting is missing or malformed."""

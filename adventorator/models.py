@@ -1,0 +1,178 @@
+"""ORM tables. Only ``repos.py`` builds queries over them.
+
+One schema serves the CLI and Discord: a guild or the CLI's ``--campaign`` is a
+campaign, a channel is a scene, a Discord user or the CLI's ``--user`` is a
+player. Names are unique per campaign case-insensitively through ``name_key``,
+a casefolded copy kept by the repository, which is portable across SQLite and
+Postgres where an expression index would not be.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Deterministic constraint names keep migrations reviewable and let SQLite
+# batch migrations find constraints by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TRANSCRIPT_ROLES = ("player", "narrator", "mechanics", "system")
+TRANSCRIPT_STATUSES = ("ok", "error", "delivery_failed")
+
+# JSONB on Postgres (indexable, compact), plain JSON text elsewhere.
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments an INTEGER PRIMARY KEY.
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp on every backend (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONDocument,
+    }
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class Campaign(Timestamped, Base):
+    """A table of players: a Discord guild, a DM, or the CLI's ``--campaign``."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Player(Timestamped, Base):
+    """A person, by client identity: ``cli:alice`` or ``discord:1234``."""
+
+    __tablename__ = "players"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity: Mapped[str] = mapped_column(String(120), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+
+
+class Scene(Timestamped, Base):
+    """Where play happens inside a campaign: a Discord channel or the CLI's default."""
+
+    __tablename__ = "scenes"
+    __table_args__ = (UniqueConstraint("campaign_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+
+
+class Character(Timestamped, Base):
+    """A character sheet (validated JSON) owned by one player in one campaign."""
+
+    __tablename__ = "characters"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "name_key"),
+        Index("ix_characters_owner_recent", "campaign_id", "owner_id", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("players.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100))
+    sheet: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class ActiveCharacter(Base):
+    """The character a player chose with ``character switch`` in a campaign."""
+
+    __tablename__ = "active_characters"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    player_id: Mapped[int] = mapped_column(
+        ForeignKey("players.id", ondelete="CASCADE"), primary_key=True
+    )
+    character_id: Mapped[int] = mapped_column(
+        ForeignKey("characters.id", ondelete="CASCADE"), index=True
+    )
+    selected_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class TranscriptEntry(Timestamped, Base):
+    """One line of play: what a player said, the mechanics, or the narration."""
+
+    __tablename__ = "transcript_entries"
+    __table_args__ = (
+        CheckConstraint(f"role IN {TRANSCRIPT_ROLES}", name="role"),
+        CheckConstraint(f"status IN {TRANSCRIPT_STATUSES}", name="status"),
+        Index("ix_transcript_entries_scene_recent", "scene_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id", ondelete="CASCADE"))
+    player_id: Mapped[int | None] = mapped_column(
+        ForeignKey("players.id", ondelete="SET NULL"), index=True
+    )
+    character_id: Mapped[int | None] = mapped_column(
+        ForeignKey("characters.id", ondelete="SET NULL"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    content: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict[str, Any] | None]
+    status: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")

@@ -1,0 +1,156 @@
+"""Shared fixtures: real SQLite and real PostgreSQL, isolated per test.
+
+PostgreSQL comes from ``ADVENTORATOR_TEST_DATABASE_URL`` (an admin URL, e.g.
+``postgresql://root@127.0.0.1:5432/test``). The suite creates a throw-away
+database per run and per CLI test, and drops them at the end. Without a
+reachable server the Postgres tests skip with the reason, unless
+``ADVENTORATOR_REQUIRE_POSTGRES=1`` (set by CI) makes them fail instead.
+
+Database tests run each test inside an outer transaction that is rolled back,
+on a schema built once per session by the real migrations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adventorator import migrate
+from adventorator.config import load_settings, normalise_database_url
+from adventorator.db import Database, create_database
+
+BACKENDS = ("sqlite", "postgres")
+
+
+class PostgresServer:
+    """A reachable server on which the suite may create and drop databases."""
+
+    def __init__(self, admin_url: str) -> None:
+        url = make_url(normalise_database_url(admin_url))
+        self.admin_dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.base_url = url
+        self.created: list[str] = []
+
+    def url_for(self, name: str) -> str:
+        return self.base_url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, prefix: str = "adv_test") -> str:
+        """Create an empty database and return its URL."""
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        _admin_sql(self.admin_dsn, f'CREATE DATABASE "{name}"')
+        self.created.append(name)
+        return self.url_for(name)
+
+    def drop_all(self) -> None:
+        for name in self.created:
+            _admin_sql(self.admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin_sql(dsn: str, *statements: str) -> None:
+    """Run admin statements on a private event loop: fixtures of any scope
+    (sync or async, under any running loop) can call this."""
+
+    async def run() -> None:
+        connection = await asyncpg.connect(dsn, timeout=5)
+        try:
+            for statement in statements:
+                await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result()
+
+
+def _postgres_unavailable_reason() -> str | None:
+    url = os.environ.get("ADVENTORATOR_TEST_DATABASE_URL")
+    if not url:
+        return "ADVENTORATOR_TEST_DATABASE_URL is not set"
+    dsn = make_url(normalise_database_url(url)).set(drivername="postgresql")
+    try:
+        _admin_sql(dsn.render_as_string(hide_password=False), "SELECT 1")
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        return f"PostgreSQL at {url} is unreachable: {error}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    reason = _postgres_unavailable_reason()
+    if reason is not None:
+        if os.environ.get("ADVENTORATOR_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"Postgres is required (ADVENTORATOR_REQUIRE_POSTGRES=1): {reason}")
+        pytest.skip(reason)
+    server = PostgresServer(os.environ["ADVENTORATOR_TEST_DATABASE_URL"])
+    yield server
+    server.drop_all()
+
+
+@pytest.fixture(scope="session")
+def session_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("adventorator")
+
+
+async def _migrated(url: str) -> Database:
+    database = create_database(load_settings(database_url=url))
+    await migrate.upgrade(database)
+    return database
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def database(request: pytest.FixtureRequest, session_tmp: Path) -> AsyncIterator[Database]:
+    """A database of each backend, migrated to head once per session."""
+    if request.param == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.create()
+    else:
+        url = f"sqlite+aiosqlite:///{session_tmp / 'suite.db'}"
+    db = await _migrated(url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def session(database: Database) -> AsyncIterator[AsyncSession]:
+    """A session whose work is rolled back after the test (savepoints inside)."""
+    async with database.engine.connect() as connection:
+        transaction = await connection.begin()
+        async with AsyncSession(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        ) as session:
+            yield session
+        await transaction.rollback()
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each backend, for tests that commit (CLI, migrations)."""
+    if request.param == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        return server.create()
+    return f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+
+
+@pytest.fixture
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every user directory at tmp_path and clear Adventorator variables."""
+    for name in list(os.environ):
+        if name.startswith("ADVENTORATOR_") and name not in (
+            "ADVENTORATOR_TEST_DATABASE_URL",
+            "ADVENTORATOR_REQUIRE_POSTGRES",
+        ):
+            monkeypatch.delenv(name)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
