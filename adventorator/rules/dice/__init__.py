@@ -1,0 +1,72 @@
+"""Dice notation engine: d20-compatible notation, injected randomness, exact odds.
+
+    >>> import random
+    >>> from adventorator.rules import dice
+    >>> result = dice.roll("2d20kh1 + 5", rng=random.Random(7))
+    >>> dice.render_markdown(result)          # e.g. '2d20kh1 (19, ~~3~~) + 5 = `24`'
+    >>> dice.distribution("4d6kh3").mean      # 12.2445...
+
+Notation follows d20 1.1.2 (the spec is ``/work/shared/reference/dice-notation.md``)
+with three deliberate differences: ``d%`` is 1-100, ``D`` works as ``d``, and
+whitespace may separate any two tokens (``4d6 kh3``). Annotations may not
+contain control characters (terminal and Discord safety).
+
+Randomness: every die is ``rng.randrange(sides) + 1`` on the ``random.Random``
+passed as ``rng`` - one call per die, in roll order. Stages: ``_parser``
+(iterative) -> ``_ast`` (frozen) -> ``_evaluate`` (compiled closures, cached
+per expression) -> ``_tree`` (evaluated) -> ``_render`` / ``_result``;
+``_stats`` computes exact odds. Errors are drawn in ``_errors``.
+"""
+
+from __future__ import annotations
+
+from ._advantage import Advantage, double_dice
+from ._ast import Expression
+from ._distribution import Distribution, render_distribution
+from ._errors import DiceError, DiceLimitError, DiceStatsError, DiceSyntaxError, DiceValueError
+from ._limits import DEFAULT_LIMITS, Limits
+from ._parser import parse
+from ._render import render_markdown, render_rich, render_text
+from ._result import CritType, DieRecord, RollResult, result_to_json
+from ._roll import roll
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Advantage",
+    "CritType",
+    "DiceError",
+    "DiceLimitError",
+    "DiceStatsError",
+    "DiceSyntaxError",
+    "DiceValueError",
+    "DieRecord",
+    "Distribution",
+    "Expression",
+    "Limits",
+    "RollResult",
+    "distribution",
+    "double_dice",
+    "parse",
+    "render_distribution",
+    "render_markdown",
+    "render_rich",
+    "render_text",
+    "result_to_json",
+    "roll",
+]
+
+
+def distribution(
+    expression: str | Expression,
+    *,
+    advantage: Advantage = Advantage.NONE,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Distribution:
+    """Exact odds of the total of ``expression`` (see ``Distribution``).
+
+    Raises ``DiceStatsError`` when exact odds are not available (explosions,
+    ``rr`` that can reroll without end, too large for ``limits.max_stats_work``).
+    """
+    from ._stats import distribution as compute  # keeps fractions and icepool off the roll path
+
+    return compute(expression, advantage=advantage, limits=limits)

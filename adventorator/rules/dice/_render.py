@@ -1,0 +1,211 @@
+"""Renderers: plain text, Discord markdown (d20 style) and rich terminal text.
+
+One walk over the evaluated tree feeds a "sink" per output style.
+
+- plain:    ``2d20kh1 (19, 3) + 5 = 24``
+- markdown: ``2d20kh1 (19, ~~3~~) + 5 = `24` ``. 1s and maximum faces are
+  bold, dropped dice and members are struck through (only the outermost),
+  a rerolled value shows as ``~~1~~ -> 4`` (plain: ``1 -> 4``), a value
+  set by ``mi``/``ma`` as ``3 -> 10``, a die that exploded as ``6!``, and
+  annotations follow their term: ``3d6 (...) [fire]``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from ._ast import dice_label, format_number, format_ops
+from ._result import RollResult
+from ._tree import ChainResult, DiceResult, LiteralResult, ParenResult, Result, SetResult
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+__all__ = ["render_markdown", "render_rich", "render_text"]
+
+
+class _Sink(Protocol):
+    def text(self, text: str) -> None: ...
+    def open_dropped(self) -> None: ...
+    def close_dropped(self) -> None: ...
+    def face(self, text: str, *, one: bool, top: bool, struck: bool) -> None: ...
+    def annotation(self, text: str) -> None: ...
+    def total(self, total: int) -> None: ...
+
+
+class _Plain:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def text(self, text: str) -> None:
+        self.parts.append(text)
+
+    def open_dropped(self) -> None:
+        pass
+
+    def close_dropped(self) -> None:
+        pass
+
+    def face(self, text: str, *, one: bool, top: bool, struck: bool) -> None:
+        self.parts.append(text)
+
+    annotation = text
+
+    def total(self, total: int) -> None:
+        self.parts.append(f" = {total}")
+
+
+class _Markdown(_Plain):
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+
+    def open_dropped(self) -> None:
+        self.depth += 1
+        if self.depth == 1:
+            self.parts.append("~~")
+
+    def close_dropped(self) -> None:
+        if self.depth == 1:
+            self.parts.append("~~")
+        self.depth -= 1
+
+    def face(self, text: str, *, one: bool, top: bool, struck: bool) -> None:
+        if struck and not self.depth:
+            text = f"~~{text}~~"
+        if one or top:
+            text = f"**{text}**"
+        self.parts.append(text)
+
+    def total(self, total: int) -> None:
+        self.parts.append(f" = `{total}`")
+
+
+class _Rich:
+    def __init__(self, text: Text) -> None:
+        self.out = text
+        self.depth = 0
+
+    def _style(self, style: str = "") -> str:
+        return f"{style} dim strike".strip() if self.depth else style
+
+    def text(self, text: str) -> None:
+        self.out.append(text, style=self._style())
+
+    def open_dropped(self) -> None:
+        self.depth += 1
+
+    def close_dropped(self) -> None:
+        self.depth -= 1
+
+    def face(self, text: str, *, one: bool, top: bool, struck: bool) -> None:
+        style = "bold red" if one else "bold green" if top else ""
+        if struck:
+            style = f"{style} dim strike".strip()
+        self.out.append(text, style=self._style(style))
+
+    def annotation(self, text: str) -> None:
+        self.out.append(text, style=self._style("italic cyan"))
+
+    def total(self, total: int) -> None:
+        self.out.append(" = ")
+        self.out.append(str(total), style="bold")
+
+
+def _faces(node: DiceResult, sink: _Sink) -> None:
+    sides = node.sides
+    if node.draws is None:
+        slots: list[list[int]] = [[slot] for slot in range(len(node.values))]
+        raw = node.values
+    else:
+        slots = [[] for _ in node.values]
+        for draw, slot in enumerate(node.draw_slot):
+            slots[slot].append(draw)
+        raw = node.draws
+    for slot, draws in enumerate(slots):
+        if slot:
+            sink.text(", ")
+        dropped = not node.die_kept[slot]
+        if dropped:
+            sink.open_dropped()
+        for position, draw in enumerate(draws):
+            if position:
+                sink.text(" -> ")
+            history = [raw[draw]]
+            exploded = False
+            if node.draws is not None:
+                history.extend(node.forced.get(draw, ()))
+                exploded = draw in node.exploded
+            text = " -> ".join(str(value) for value in history) + ("!" if exploded else "")
+            final = history[-1]
+            sink.face(text, one=final == 1, top=final == sides, struck=position < len(draws) - 1)
+        if dropped:
+            sink.close_dropped()
+
+
+def _walk(node: Result, sink: _Sink) -> None:
+    dropped = not node.kept
+    if dropped:
+        sink.open_dropped()
+    annotations: tuple[str, ...] = ()
+    if isinstance(node, LiteralResult):
+        sink.text(format_number(node.syntax.value))
+        annotations = node.syntax.annotations
+    elif isinstance(node, DiceResult):
+        sink.text(f"{dice_label(node.syntax)} (")
+        _faces(node, sink)
+        sink.text(")")
+        annotations = node.syntax.annotations
+    elif isinstance(node, SetResult):
+        sink.text("(")
+        for index, item in enumerate(node.items):
+            if index:
+                sink.text(", ")
+            _walk(item, sink)
+        sink.text(f"{',' if len(node.items) == 1 else ''}){format_ops(node.syntax.ops)}")
+        annotations = node.syntax.annotations
+    elif isinstance(node, ParenResult):
+        sink.text("(")
+        _walk(node.inner, sink)
+        sink.text(f"){format_ops(node.syntax.ops)}")
+        annotations = node.syntax.annotations
+    elif isinstance(node, ChainResult):
+        _walk(node.items[0], sink)
+        for (op, _, _), item in zip(node.syntax.rest, node.items[1:], strict=True):
+            sink.text(f" {op} ")
+            _walk(item, sink)
+    else:
+        sink.text(node.syntax.op)
+        _walk(node.operand, sink)
+    if annotations:
+        sink.text(" ")
+        sink.annotation("".join(annotations))
+    if dropped:
+        sink.close_dropped()
+
+
+def render_text(result: RollResult) -> str:
+    """Plain text: ``1d20 (20) + 5 = 25``."""
+    sink = _Plain()
+    _walk(result.tree, sink)
+    sink.total(result.total)
+    return "".join(sink.parts)
+
+
+def render_markdown(result: RollResult) -> str:
+    """Discord markdown in d20's style: ``1d20 (**20**) + 5 = `25` ``."""
+    sink = _Markdown()
+    _walk(result.tree, sink)
+    sink.total(result.total)
+    return "".join(sink.parts)
+
+
+def render_rich(result: RollResult) -> Text:
+    """A ``rich.text.Text`` with colours: 1s red, maximum faces green, dropped dim."""
+    from rich.text import Text
+
+    text = Text()
+    sink = _Rich(text)
+    _walk(result.tree, sink)
+    sink.total(result.total)
+    return text
