@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from adventorator.identity import Identity
+
 if TYPE_CHECKING:
-    from adventorator.commands._types import Identity
     from adventorator.config import Settings
     from adventorator.db import Database
+    from adventorator.services.character_service import CharacterService
+    from adventorator.services.identity import IdentityService, ResolvedIdentity
 
 
 class AppContext:
@@ -23,6 +26,8 @@ class AppContext:
         self._settings: Settings | None = None
         self._database: Database | None = None
         self._schema_checked = False
+        self._characters: CharacterService | None = None
+        self._identities: IdentityService | None = None
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -50,10 +55,28 @@ class AppContext:
             self._schema_checked = True
         return self._database
 
+    async def characters(self) -> CharacterService:
+        """The process-wide CharacterService (one cache per process)."""
+        if self._characters is None:
+            from adventorator.services.character_service import CharacterService
+
+            self._characters = CharacterService(
+                await self.database(),
+                cache_size=self.settings.character_cache_size,
+                ttl=self.settings.character_cache_ttl,
+            )
+        return self._characters
+
+    async def resolve(self, identity: Identity) -> ResolvedIdentity:
+        """Campaign, player and scene ids for ``identity`` (created on first use)."""
+        if self._identities is None:
+            from adventorator.services.identity import IdentityService
+
+            self._identities = IdentityService(await self.database())
+        return await self._identities.resolve(identity)
+
     def cli_identity(self) -> Identity:
         """The local player (``--user``) in the local campaign (``--campaign``)."""
-        from adventorator.commands._types import Identity
-
         settings = self.settings
         return Identity(
             client="cli",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,9 @@ import platformdirs
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 from adventorator.errors import ConfigError
@@ -38,7 +39,8 @@ ACCEPTED_URL_SCHEMES = (
     "sqlite+aiosqlite:///",
     "sqlite:///",
 )
-_SECRET_HINTS = ("password", "token", "secret", "api_key", "public_key")
+# Settings that are credentials: masked in `adv config show`, never logged.
+SECRET_FIELDS = frozenset({"database_url", "llm_api_key", "discord_bot_token", "discord_public_key"})
 
 
 def _default_user() -> str:
@@ -49,7 +51,12 @@ def _default_user() -> str:
 
 
 def _env(name: str) -> AliasChoices:
-    """The documented environment name; TOML uses the field name (populate_by_name)."""
+    """The documented environment name, and the only one read from the environment.
+
+    Settings are not populated by field name: that would make ``$USER`` or
+    ``$CAMPAIGN`` settings. TOML keys and CLI overrides use field names and are
+    mapped onto these names (``_by_env_name``).
+    """
     return AliasChoices(name)
 
 
@@ -60,7 +67,6 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
-        populate_by_name=True,
         validate_default=True,
     )
 
@@ -89,6 +95,54 @@ class Settings(BaseSettings):
     db_connect_timeout: float = Field(
         default=5.0, gt=0, le=120, validation_alias=_env("ADVENTORATOR_DB_CONNECT_TIMEOUT")
     )
+    character_cache_size: int = Field(
+        default=1024, ge=0, le=1_000_000, validation_alias=_env("ADVENTORATOR_CHARACTER_CACHE_SIZE")
+    )
+    character_cache_ttl: float = Field(
+        default=60.0, ge=0, le=86_400, validation_alias=_env("ADVENTORATOR_CHARACTER_CACHE_TTL")
+    )
+    # The narrator and planner (offline engine when llm_model is unset).
+    llm_model: str | None = Field(
+        default=None,
+        validation_alias=_env("ADVENTORATOR_LLM_MODEL"),
+        description="litellm model string, e.g. openai/gpt-4o-mini; unset means offline.",
+    )
+    llm_api_base: str | None = Field(
+        default=None, validation_alias=_env("ADVENTORATOR_LLM_API_BASE")
+    )
+    llm_api_key: str | None = Field(default=None, validation_alias=_env("ADVENTORATOR_LLM_API_KEY"))
+    llm_timeout: float = Field(
+        default=20.0, gt=0, le=600, validation_alias=_env("ADVENTORATOR_LLM_TIMEOUT")
+    )
+    llm_max_retries: int = Field(
+        default=1, ge=0, le=10, validation_alias=_env("ADVENTORATOR_LLM_MAX_RETRIES")
+    )
+    llm_temperature: float = Field(
+        default=0.7, ge=0, le=2, validation_alias=_env("ADVENTORATOR_LLM_TEMPERATURE")
+    )
+    llm_max_prompt_tokens: int = Field(
+        default=4096,
+        ge=256,
+        le=1_000_000,
+        validation_alias=_env("ADVENTORATOR_LLM_MAX_PROMPT_TOKENS"),
+    )
+    planner_confidence_threshold: float = Field(
+        default=0.75,
+        ge=0,
+        le=1,
+        validation_alias=_env("ADVENTORATOR_PLANNER_CONFIDENCE_THRESHOLD"),
+    )
+    # The Discord interactions endpoint (`adv serve`).
+    discord_public_key: str | None = Field(
+        default=None, validation_alias=_env("DISCORD_PUBLIC_KEY")
+    )
+    discord_application_id: str | None = Field(
+        default=None, validation_alias=_env("DISCORD_APPLICATION_ID")
+    )
+    discord_bot_token: str | None = Field(default=None, validation_alias=_env("DISCORD_BOT_TOKEN"))
+    discord_api_base: str = Field(
+        default="https://discord.com/api/v10", validation_alias=_env("DISCORD_API_BASE")
+    )
     campaign: str = Field(
         default="default",
         min_length=1,
@@ -111,7 +165,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
+        toml = InitSettingsSource(settings_cls, _by_env_name(_read_toml()))
         return (init_settings, env_settings, dotenv_settings, toml)
 
     @property
@@ -156,25 +210,28 @@ def normalise_database_url(url: str) -> str:
         return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
     if url.startswith("sqlite+aiosqlite:///"):
         return url
-    scheme = url.split("://", 1)[0] if "://" in url else url[:20]
+    # Name only the scheme: the rest of a malformed URL may hold a password.
+    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]{0,30}", url)
+    found = f"scheme {scheme.group(0)!r}" if scheme and "://" in url else "no scheme"
     raise ConfigError(
-        f"DATABASE_URL has an unsupported scheme {scheme!r}; "
+        f"DATABASE_URL has an unsupported or missing scheme ({found}); "
         f"accepted: {', '.join(ACCEPTED_URL_SCHEMES)}"
     )
 
 
 def mask_url(url: str) -> str:
     """Hide the password in a URL: ``postgresql://u:***@host/db``."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    # Greedy up to the last "@": a raw "@" inside a password stays hidden.
+    return re.sub(r"(://[^:/@]+:).*@", r"\1***@", url)
 
 
 def mask_value(name: str, value: Any) -> Any:
     """Mask secrets for display; URLs keep everything but their password."""
     if value is None:
         return None
-    if name.endswith("url"):
+    if name.endswith("url") or name == "llm_api_base":
         return mask_url(str(value))
-    if any(hint in name for hint in _SECRET_HINTS):
+    if name in SECRET_FIELDS:
         return "***"
     return value
 
@@ -184,7 +241,7 @@ def load_settings(**overrides: Any) -> Settings:
 
     Raises ConfigError naming the variable for any invalid value.
     """
-    given = {key: value for key, value in overrides.items() if value is not None}
+    given = _by_env_name({key: value for key, value in overrides.items() if value is not None})
     try:
         settings = Settings(**given)
     except ValidationError as exc:
@@ -268,10 +325,18 @@ def _keys_from_dotenv() -> set[str]:
 
 
 def _keys_from_toml() -> set[str]:
-    import tomllib
+    return {key for key in _read_toml() if key in Settings.model_fields}
 
+
+def _read_toml() -> dict[str, Any]:
+    """The config file's table (empty when there is no file)."""
     path = config_file_path()
     if not path.is_file():
-        return set()
+        return {}
     with path.open("rb") as handle:
-        return {key for key in tomllib.load(handle) if key in Settings.model_fields}
+        return tomllib.load(handle)
+
+
+def _by_env_name(values: dict[str, Any]) -> dict[str, Any]:
+    """Key values given by field name (TOML, CLI) by the field's validation alias."""
+    return {env_name(key) if key in Settings.model_fields else key: v for key, v in values.items()}

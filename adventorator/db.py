@@ -28,6 +28,10 @@ from adventorator.config import Settings
 from adventorator.errors import DatabaseError
 
 SQLITE_BUSY_TIMEOUT_S = 30
+# SQLSTATE classes of a server refusing the connection itself: connection
+# exception, bad role or password, unknown database, too many connections,
+# server shutting down or starting up.
+_CONNECT_SQLSTATES = ("08", "28", "3D", "53", "57P")
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,11 @@ class Database:
         except exc.DBAPIError as error:
             if error.connection_invalidated:
                 raise DatabaseError(f"lost the connection to {self.describe()}") from error
+            sqlstate = str(getattr(error.orig, "sqlstate", None) or "")
+            if sqlstate.startswith(_CONNECT_SQLSTATES):
+                raise DatabaseError(
+                    f"cannot use {self.describe()}: {_short_cause(error)}"
+                ) from error
             raise
 
     def pool_status(self) -> PoolStatus:
@@ -164,6 +173,8 @@ def ensure_parent_dir(path: Path) -> None:
 def _short_cause(error: BaseException) -> str:
     """The driver's own message, first line only, without SQLAlchemy's boilerplate."""
     cause: BaseException = getattr(error, "orig", None) or error
+    if isinstance(cause, TimeoutError) or isinstance(cause.__cause__, TimeoutError):
+        return "timed out connecting (ADVENTORATOR_DB_CONNECT_TIMEOUT)"
     if isinstance(cause, sqlite3.Error | OSError) or cause.__cause__ is None:
         text = str(cause)
     else:

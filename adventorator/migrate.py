@@ -137,9 +137,11 @@ async def history(database: Database) -> list[Revision]:
     script = ScriptDirectory.from_config(alembic_config())
     heads = set(script.get_heads())
     revisions = list(script.walk_revisions())
-    # Everything at or below an applied revision is applied.
+    known = {rev.revision for rev in revisions}
+    # Everything at or below an applied revision is applied; a revision this
+    # code does not know (a newer schema) has no history here to mark.
     applied_all: set[str] = set()
-    for rev in applied:
+    for rev in applied & known:
         applied_all.update(r.revision for r in script.iterate_revisions(rev, "base"))
     return [
         Revision(

@@ -129,15 +129,21 @@ def _characters_query(campaign_id: int, owner_id: int | None) -> Select[Characte
 async def update_character(
     session: AsyncSession, character: Character, *, name: str, sheet: dict[str, Any]
 ) -> Character:
-    """Replace a character's sheet (and name); ConflictError on a taken name."""
-    character.name = name
-    character.name_key = name_key(name)
-    character.sheet = sheet
-    character.updated_at = utcnow()
+    """Replace a character's sheet (and name); ConflictError on a taken name.
+
+    The changes are made inside the savepoint (``begin_nested`` flushes pending
+    changes first), so a conflict rolls back only them and leaves the session
+    and ``character`` usable, with its stored values.
+    """
     try:
         async with session.begin_nested():
+            character.name = name
+            character.name_key = name_key(name)
+            character.sheet = sheet
+            character.updated_at = utcnow()
             await session.flush()
     except IntegrityError as error:
+        await session.refresh(character)
         raise ConflictError(
             f"a character named {name!r} already exists in this campaign"
         ) from error

@@ -1,0 +1,39 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11+:
+#   make run    install and play a short demo on the embedded SQLite default
+#   make test   install the dev tools, lint, type-check and run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: run test lint install install-dev bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+run: install
+	$(BIN)/adv db upgrade
+	$(BIN)/adv roll 4d6kh3 --times 6
+	$(BIN)/adv sheet create --file examples/rogue.json --replace
+	$(BIN)/adv sheet show
+	$(BIN)/adv check --skill stealth --dc 15 --odds
+
+lint: install-dev
+	$(BIN)/ruff check adventorator tests bench migrations
+	$(BIN)/ruff format --check adventorator tests bench migrations
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: install-dev
+	$(BIN)/python bench/dice.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build

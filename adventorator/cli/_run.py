@@ -1,0 +1,107 @@
+"""Running a command from the CLI: build the Invocation, run, render, exit.
+
+Errors are converted in one place, ``fail``: an AdventoratorError prints one
+line on stderr (plus a caret line for notation errors) and exits with its
+code; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, NoReturn, TypeVar
+
+import typer
+
+from adventorator.app import AppContext
+from adventorator.commands._types import CommandSpec, Invocation, Reply
+from adventorator.errors import AdventoratorError
+
+T = TypeVar("T")
+
+
+@dataclass
+class GlobalOptions:
+    """What the root callback parsed; kept on ``ctx.obj``."""
+
+    debug: bool = False
+    campaign: str | None = None
+    user: str | None = None
+
+    def overrides(self) -> dict[str, Any]:
+        return {"campaign": self.campaign, "user": self.user}
+
+
+def global_options(ctx: typer.Context) -> GlobalOptions:
+    root = ctx.find_root()
+    if not isinstance(root.obj, GlobalOptions):
+        root.obj = GlobalOptions()
+    return root.obj
+
+
+def run_async(
+    ctx: typer.Context, work: Callable[[AppContext], Awaitable[T]], **overrides: Any
+) -> T:
+    """Run ``work`` with a fresh AppContext, converting errors, closing the database."""
+    options = global_options(ctx)
+    app = AppContext({**options.overrides(), **overrides})
+
+    async def run() -> T:
+        try:
+            return await work(app)
+        finally:
+            await app.aclose()
+
+    try:
+        return asyncio.run(run())
+    except AdventoratorError as error:
+        fail(error, debug=options.debug)
+
+
+def run_spec(
+    ctx: typer.Context, spec: CommandSpec, options: Any, *, as_json: bool, seed: int | None
+) -> None:
+    """Run a registry command and print its Reply."""
+    from adventorator.rules.engine import Dnd5eRuleset
+
+    rng = random.Random(seed)
+
+    async def work(app: AppContext) -> Reply:
+        invocation = Invocation(app=app, rng=rng, ruleset=Dnd5eRuleset())
+        return await spec.handler(invocation, options)
+
+    reply = run_async(ctx, work)
+    render(reply, as_json=as_json)
+    if reply.exit_code:
+        raise typer.Exit(reply.exit_code)
+
+
+def render(reply: Reply, *, as_json: bool) -> None:
+    """Print a Reply: JSON, rich on a terminal, plain text into a pipe."""
+    if as_json:
+        print_json(reply.data if reply.data is not None else {"text": reply.text})
+    elif reply.rich is not None and sys.stdout.isatty():
+        from rich.console import Console
+
+        Console().print(reply.rich())
+    else:
+        print(reply.text)
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def fail(error: AdventoratorError, *, debug: bool) -> NoReturn:
+    """Report a user-facing error and exit with its code."""
+    if debug:
+        traceback.print_exception(error, file=sys.stderr)
+    print(f"error: {error.message}", file=sys.stderr)
+    for line in error.context_lines():
+        print(f"  {line}", file=sys.stderr)
+    raise typer.Exit(error.exit_code)
