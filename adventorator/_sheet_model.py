@@ -1,0 +1,380 @@
+"""``CharacterSheet``: what a player writes down. Every derived number comes from the rules.
+
+The sheet stores only what a player decides (scores, proficiencies, features,
+equipment); modifiers, skill and save bonuses, passive scores and initiative
+are computed by ``Dnd5eRuleset`` from a ``CheckInput`` the sheet builds, so the
+sheet and the rules engine cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from adventorator._sheet_features import FEATURES_DESCRIPTION, Feature, FeatureList, feature_flags
+from adventorator._sheet_fields import (
+    AbilityName,
+    Condition,
+    ConditionName,
+    HitPoints,
+    ItemField,
+    Senses,
+    SkillName,
+    Speed,
+    SpeedField,
+    canonical_keys,
+    describe_value,
+    required_entry,
+    whole_number,
+)
+from adventorator.rules import srd
+from adventorator.rules.engine import (
+    BonusDice,
+    CheckInput,
+    CheckKind,
+    Dnd5eRuleset,
+    Proficiency,
+    RulesError,
+)
+from adventorator.rules.srd import Ability, Skill
+
+__all__ = ["CharacterSheet"]
+
+_RULES = Dnd5eRuleset()  # stateless; the one source of every derived number
+_PASSIVE_SKILLS = (Skill.PERCEPTION, Skill.INVESTIGATION, Skill.INSIGHT)
+
+
+def _in_ability_order(scores: dict[Ability, int]) -> dict[Ability, int]:
+    return {ability: scores[ability] for ability in Ability}
+
+
+_ABILITIES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "All six ability scores, 1 to 30. Keys may also be written upper-case or as full "
+        "names (DEX, Dexterity); they are stored as str, dex, con, int, wis, cha."
+    ),
+    "properties": {
+        a.value: {"type": "integer", "minimum": 1, "maximum": 30, "description": a.long}
+        for a in Ability
+    },
+    "required": [a.value for a in Ability],
+    "additionalProperties": False,
+}
+
+Abilities = Annotated[
+    dict[
+        AbilityName,
+        Annotated[
+            int,
+            Field(ge=1, le=30),
+            whole_number(1, 30),
+            required_entry("all six ability scores"),
+        ],
+    ],
+    canonical_keys(srd.parse_ability, "ability", required=[a.value for a in Ability]),
+    AfterValidator(_in_ability_order),
+    WithJsonSchema(_ABILITIES_SCHEMA),
+]
+
+
+def _skill_level(value: Any) -> Any:
+    if value is True:
+        return Proficiency.PROFICIENT
+    if isinstance(value, str) and value.strip().lower() in ("proficient", "expertise"):
+        return Proficiency(value.strip().lower())
+    raise PydanticCustomError(
+        "skill_level",
+        'must be "proficient", "expertise" or true, got {got}{hint}',
+        {
+            "got": describe_value(value),
+            "hint": " (leave out a skill you are not proficient in)" if value is False else "",
+        },
+    )
+
+
+def _in_skill_order(skills: dict[Skill, Proficiency]) -> dict[Skill, Proficiency]:
+    return {skill: skills[skill] for skill in sorted(skills, key=lambda s: s.value)}
+
+
+_SKILLS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        'Skill proficiencies: "proficient" (or true) or "expertise" (double proficiency). '
+        "Leave out skills you are not proficient in. Keys may use spaces, hyphens or any "
+        'case ("Sleight of Hand"); they are stored in snake_case.'
+    ),
+    "propertyNames": {"enum": sorted(s.value for s in Skill)},
+    "additionalProperties": {"enum": ["proficient", "expertise", True]},
+}
+
+Skills = Annotated[
+    dict[SkillName, Annotated[Proficiency, BeforeValidator(_skill_level)]],
+    canonical_keys(srd.parse_skill, "skill"),
+    AfterValidator(_in_skill_order),
+    WithJsonSchema(_SKILLS_SCHEMA),
+]
+
+
+def _unique_abilities(saves: list[Ability]) -> list[Ability]:
+    return [ability for ability in Ability if ability in saves]
+
+
+def _unique(items: list[Condition]) -> list[Condition]:
+    return list(dict.fromkeys(items))
+
+
+def _optional_text(high: int, description: str) -> Any:
+    return Field(default=None, min_length=1, max_length=high, description=description)
+
+
+class CharacterSheet(BaseModel):
+    """A D&D 5e (SRD) character sheet.
+
+    Only what the player decides is stored. Ability modifiers, skill and save
+    bonuses, passive scores and initiative are derived by the rules engine (see
+    ``derived()``), never stored. Names of abilities, skills and conditions are
+    accepted in any case with spaces, hyphens or underscores, and stored in
+    their canonical form. Unknown fields are errors.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        title="CharacterSheet",
+    )
+
+    name: str = Field(min_length=1, max_length=100, description="The character's name.")
+    class_name: str = Field(
+        alias="class", min_length=1, max_length=50, description="Class, e.g. Rogue."
+    )
+    subclass: str | None = _optional_text(50, "Subclass, e.g. Thief or Champion.")
+    species: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        validation_alias=AliasChoices("species", "race"),
+        serialization_alias="species",
+        description='Species, e.g. Halfling; the SRD 5.1 key "race" is accepted too.',
+    )
+    background: str | None = _optional_text(50, "Background, e.g. Criminal.")
+    level: Annotated[int, Field(ge=1, le=20), whole_number(1, 20)] = Field(
+        description="Character level, 1 to 20."
+    )
+    proficiency_bonus: Annotated[
+        int | None, Field(ge=2, le=6), whole_number(2, 6, nullable=True)
+    ] = Field(
+        default=None,
+        description="Optional; derived from the level when left out, and must match it if given.",
+    )
+    abilities: Abilities
+    saves: Annotated[list[AbilityName], Field(max_length=6), AfterValidator(_unique_abilities)] = (
+        Field(
+            default_factory=list,
+            description=(
+                'Saving throws the character is proficient in, e.g. ["dex", "int"]; '
+                "full names and any case are accepted."
+            ),
+        )
+    )
+    skills: Skills = Field(default_factory=dict)
+    features: FeatureList = Field(default_factory=list, description=FEATURES_DESCRIPTION)
+    ac: Annotated[int | None, Field(ge=1, le=40), whole_number(1, 40, nullable=True)] = Field(
+        default=None, title="AC", description="Armor class, 1 to 40."
+    )
+    hp: HitPoints | None = Field(default=None, description="Hit points.")
+    speed: SpeedField = Field(default_factory=Speed, description="Speeds in feet.")
+    senses: Senses = Field(default_factory=Senses, description="Special senses, ranges in feet.")
+    conditions: Annotated[list[ConditionName], Field(max_length=15), AfterValidator(_unique)] = (
+        Field(
+            default_factory=list,
+            description=(
+                'SRD conditions affecting the character now, e.g. ["poisoned"]. Recorded for '
+                "the table; they do not change the derived numbers."
+            ),
+        )
+    )
+    inventory: list[ItemField] = Field(
+        default_factory=list,
+        max_length=500,
+        description='Equipment: {"name", "quantity", "notes"} objects, or just names.',
+    )
+    spells: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=300, description="Spells known or prepared, by name."
+    )
+    notes: str = Field(default="", max_length=10_000, description="Free-form notes.")
+
+    @field_validator("proficiency_bonus", mode="after")
+    @classmethod
+    def _bonus_matches_level(cls, bonus: int | None, info: ValidationInfo) -> int | None:
+        level = info.data.get("level")  # absent when the level itself was invalid
+        if bonus is not None and level is not None:
+            expected = srd.proficiency_bonus(level)
+            if bonus != expected:
+                raise PydanticCustomError(
+                    "proficiency_mismatch",
+                    "level {level} has a proficiency bonus of +{expected}, got {got} "
+                    "(leave it out to derive it from the level)",
+                    {"level": level, "expected": expected, "got": bonus},
+                )
+        return bonus
+
+    # --- derived values: all computed by the rules engine ------------------------------------
+
+    @property
+    def pb(self) -> int:
+        """The proficiency bonus in effect (given, or derived from the level)."""
+        return self.proficiency_bonus or _RULES.proficiency_bonus(self.level)
+
+    @property
+    def flags(self) -> frozenset[Feature]:
+        """The rules features this character has (Jack of All Trades, ...)."""
+        return feature_flags(self.features)
+
+    def modifier(self, ability: Ability | str) -> int:
+        """The ability modifier of ``ability`` (any accepted spelling)."""
+        return _RULES.ability_modifier(self.abilities[srd.parse_ability(ability)])
+
+    def skill_proficiency(self, skill: Skill | str) -> Proficiency:
+        """``PROFICIENT``, ``EXPERTISE`` or ``NONE`` as written on the sheet."""
+        return self.skills.get(srd.parse_skill(skill), Proficiency.NONE)
+
+    def check_input(
+        self,
+        kind: CheckKind | str,
+        *,
+        ability: Ability | str | None = None,
+        skill: Skill | str | None = None,
+        dc: int | None = None,
+        advantage: int = 0,
+        disadvantage: int = 0,
+        bonus_dice: Sequence[BonusDice | str] = (),
+    ) -> CheckInput:
+        """The rules engine's ``CheckInput`` for a roll by this character.
+
+        Uses the sheet's real scores, level, proficiencies and features; the
+        engine decides where each feature applies. ``ability`` pairs a skill
+        with another ability (Strength (Intimidation)). Raises ``RulesError``
+        for a bad combination, e.g. a save with a skill.
+        """
+        kind = _check_kind(kind)
+        parsed_ability = None if ability is None else srd.parse_ability(ability)
+        parsed_skill = None if skill is None else srd.parse_skill(skill)
+        proficiency = Proficiency.NONE
+        if kind is CheckKind.SKILL and parsed_skill is not None:
+            proficiency = self.skills.get(parsed_skill, Proficiency.NONE)
+        elif kind is CheckKind.SAVE and parsed_ability in self.saves:
+            proficiency = Proficiency.PROFICIENT
+        flags = self.flags
+        return CheckInput(
+            kind=kind,
+            ability=parsed_ability,
+            skill=parsed_skill,
+            scores=dict(self.abilities),
+            proficiency_bonus=self.pb,
+            proficiency=proficiency,
+            jack_of_all_trades=Feature.JACK_OF_ALL_TRADES in flags,
+            remarkable_athlete=Feature.REMARKABLE_ATHLETE in flags,
+            reliable_talent=Feature.RELIABLE_TALENT in flags,
+            halfling_lucky=Feature.HALFLING_LUCKY in flags,
+            advantage=advantage,
+            disadvantage=disadvantage,
+            bonus_dice=tuple(bonus_dice),
+            dc=dc,
+        )
+
+    def skill_bonus(self, skill: Skill | str) -> int:
+        """The total bonus of a skill check with its usual ability."""
+        return _RULES.check_modifier(self.check_input(CheckKind.SKILL, skill=skill))
+
+    def save_bonus(self, ability: Ability | str) -> int:
+        """The total bonus of a saving throw."""
+        return _RULES.check_modifier(self.check_input(CheckKind.SAVE, ability=ability))
+
+    def ability_check_bonus(self, ability: Ability | str) -> int:
+        """The bonus of a raw ability check (Jack of All Trades and the like apply)."""
+        return _RULES.check_modifier(self.check_input(CheckKind.ABILITY, ability=ability))
+
+    def passive(self, skill: Skill | str, *, advantage: int = 0, disadvantage: int = 0) -> int:
+        """The passive score of a skill: 10 + bonus, ±5 for advantage or disadvantage."""
+        check = self.check_input(
+            CheckKind.SKILL, skill=skill, advantage=advantage, disadvantage=disadvantage
+        )
+        return _RULES.passive_score(check)
+
+    @property
+    def passive_perception(self) -> int:
+        """Passive Wisdom (Perception)."""
+        return self.passive(Skill.PERCEPTION)
+
+    @property
+    def passive_investigation(self) -> int:
+        """Passive Intelligence (Investigation)."""
+        return self.passive(Skill.INVESTIGATION)
+
+    @property
+    def passive_insight(self) -> int:
+        """Passive Wisdom (Insight)."""
+        return self.passive(Skill.INSIGHT)
+
+    @property
+    def initiative(self) -> int:
+        """The initiative bonus: a Dexterity check, so Jack of All Trades and the like apply."""
+        return self.ability_check_bonus(Ability.DEX)
+
+    def derived(self) -> dict[str, Any]:
+        """Every derived number, JSON-ready (see the module docstring of ``schemas``)."""
+        skills: dict[str, Any] = {}
+        for skill in sorted(Skill, key=lambda s: s.value):
+            bonus = self.skill_bonus(skill)
+            recorded = self.skill_proficiency(skill)
+            # Without proficiency, any bonus beyond the modifier is a half-proficiency feature.
+            if recorded is Proficiency.NONE and bonus != self.modifier(skill.ability):
+                recorded = Proficiency.HALF
+            skills[skill.value] = {
+                "ability": skill.ability.value,
+                "bonus": bonus,
+                "proficiency": recorded.value,
+            }
+        return {
+            "proficiency_bonus": self.pb,
+            "abilities": {
+                a.value: {"score": self.abilities[a], "modifier": self.modifier(a)} for a in Ability
+            },
+            "saves": {
+                a.value: {"bonus": self.save_bonus(a), "proficient": a in self.saves}
+                for a in Ability
+            },
+            "skills": skills,
+            "passive": {skill.value: self.passive(skill) for skill in _PASSIVE_SKILLS},
+            "initiative": self.initiative,
+        }
+
+    def to_data(self) -> dict[str, Any]:
+        """The canonical JSON form (aliases, short keys, nulls left out): what is stored."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _check_kind(kind: CheckKind | str) -> CheckKind:
+    try:
+        return CheckKind(kind)
+    except ValueError:
+        valid = ", ".join(k.value for k in CheckKind)
+        raise RulesError(f"check kind must be one of {valid}, got {kind!r}") from None

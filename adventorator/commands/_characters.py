@@ -1,0 +1,27 @@
+"""Finding the character a command is about: named, or the active one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from adventorator.commands._types import Invocation
+from adventorator.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from adventorator.services.character_service import CharacterRecord
+
+
+async def character_for(invocation: Invocation, name: str | None) -> CharacterRecord:
+    """The character called ``name`` in the campaign, else the player's active one."""
+    ids = await invocation.app.resolve(invocation.identity)
+    service = await invocation.app.characters()
+    if name:
+        return await service.get_by_name(ids.campaign_id, name)
+    record = await service.get_active_character_for_user(ids.player_id, ids.campaign_id)
+    if record is None:
+        campaign = invocation.identity.campaign_key
+        raise NotFoundError(
+            f"you have no character in campaign {campaign!r}: "
+            "create one with `adv sheet create --file SHEET.json`"
+        )
+    return record

@@ -1,0 +1,93 @@
+"""Human renderings of a sheet: plain text (pipes, Discord) and a rich panel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from adventorator.schemas import CharacterSheet
+
+
+def _title(sheet: CharacterSheet) -> str:
+    subclass = f" ({sheet.subclass})" if sheet.subclass else ""
+    return f"{sheet.name}: level {sheet.level} {sheet.class_name}{subclass}"
+
+
+def _vitals(sheet: CharacterSheet, derived: dict[str, Any]) -> str:
+    # AC and HP are optional on a sheet: show a dash rather than fail.
+    hp = sheet.hp
+    ac = "—" if sheet.ac is None else str(sheet.ac)
+    hit_points = "—" if hp is None else f"{hp.current}/{hp.max}"
+    temp = f" +{hp.temp} temp" if hp is not None and hp.temp else ""
+    return (
+        f"AC {ac}  HP {hit_points}{temp}  Speed {sheet.speed.walk} ft  "
+        f"Initiative {derived['initiative']:+d}  Proficiency +{derived['proficiency_bonus']}"
+    )
+
+
+def _marked(proficiency: str) -> str:
+    return {"expertise": "**", "proficient": "*", "half": "½"}.get(proficiency, "")
+
+
+def sheet_text(sheet: CharacterSheet) -> str:
+    """A compact plain-text sheet with every derived number."""
+    derived = sheet.derived()
+    abilities = "  ".join(
+        f"{key.upper()} {value['score']} ({value['modifier']:+d})"
+        for key, value in derived["abilities"].items()
+    )
+    saves = ", ".join(
+        f"{key.upper()}{'*' if value['proficient'] else ''} {value['bonus']:+d}"
+        for key, value in derived["saves"].items()
+    )
+    skills = ", ".join(
+        f"{name.replace('_', ' ')}{_marked(value['proficiency'])} {value['bonus']:+d}"
+        for name, value in derived["skills"].items()
+    )
+    passive = ", ".join(f"{name} {value}" for name, value in derived["passive"].items())
+    lines = [
+        _title(sheet),
+        _vitals(sheet, derived),
+        abilities,
+        f"Saves: {saves}",
+        f"Skills: {skills}",
+        f"Passive: {passive}",
+    ]
+    if sheet.conditions:
+        lines.append("Conditions: " + ", ".join(str(c) for c in sheet.conditions))
+    lines.append("(* proficient, ** expertise, ½ half proficiency)")
+    return "\n".join(lines)
+
+
+def sheet_panel(sheet: CharacterSheet) -> object:
+    """A rich panel: abilities table, skills table, saves, AC, HP and passives."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+
+    derived = sheet.derived()
+    abilities = Table(box=None, show_header=True, pad_edge=False)
+    for key in derived["abilities"]:
+        abilities.add_column(key.upper(), justify="center")
+    abilities.add_row(
+        *(f"{v['score']} ({v['modifier']:+d})" for v in derived["abilities"].values())
+    )
+    skills = Table("Skill", "Bonus", "Save", "Bonus", box=None, pad_edge=False)
+    skill_rows = [
+        (f"{name.replace('_', ' ').title()}{_marked(v['proficiency'])}", f"{v['bonus']:+d}")
+        for name, v in derived["skills"].items()
+    ]
+    save_rows = [
+        (f"{key.upper()}{'*' if v['proficient'] else ''}", f"{v['bonus']:+d}")
+        for key, v in derived["saves"].items()
+    ]
+    for index, (skill, bonus) in enumerate(skill_rows):
+        save, save_bonus = save_rows[index] if index < len(save_rows) else ("", "")
+        skills.add_row(skill, bonus, save, save_bonus)
+    passive = "  ".join(f"Passive {n.title()} {v}" for n, v in derived["passive"].items())
+    return Panel(
+        Group(_vitals(sheet, derived), "", abilities, "", skills, "", passive),
+        title=_title(sheet),
+        subtitle="* proficient  ** expertise  ½ half",
+        expand=False,
+    )

@@ -1,0 +1,228 @@
+"""``sheet``: create, show, list, update and delete character sheets."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from adventorator.commands._sheet_view import sheet_panel, sheet_text
+from adventorator.commands._types import CommandSpec, Invocation, Reply, option
+from adventorator.errors import InputError
+
+if TYPE_CHECKING:
+    from adventorator.schemas import CharacterSheet
+    from adventorator.services.character_service import CharacterRecord
+
+
+def _json_option(what: str) -> Any:
+    return option(f"The {what} as JSON text.", default=None)
+
+
+def _file_option(what: str) -> Any:
+    return option(
+        f"Read the {what} from this JSON file ('-' for standard input).",
+        default=None,
+        discord=False,
+    )
+
+
+@dataclass(frozen=True)
+class SheetCreateOptions:
+    json: str | None = _json_option("sheet")
+    file: str | None = _file_option("sheet")
+    replace: bool = option("Overwrite your sheet of the same name.", default=False)
+
+
+@dataclass(frozen=True)
+class SheetNameOptions:
+    name: str | None = option(
+        "Character name (default: your active character).",
+        default=None,
+        positional=True,
+        autocomplete=True,
+    )
+
+
+@dataclass(frozen=True)
+class SheetUpdateOptions:
+    name: str = option("Character to update.", positional=True, autocomplete=True)
+    json: str | None = _json_option("merge patch (RFC 7396)")
+    file: str | None = _file_option("merge patch (RFC 7396)")
+
+
+@dataclass(frozen=True)
+class SheetDeleteOptions:
+    name: str = option("Character to delete.", positional=True, autocomplete=True)
+    yes: bool = option("Delete without asking.", default=False)
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    pass
+
+
+def read_document(options: SheetCreateOptions | SheetUpdateOptions) -> str:
+    """The JSON text given by --json or --file (exactly one).
+
+    Files and stdin are read only just past the size limit: the parser then
+    rejects an oversized document without us holding all of it.
+    """
+    from adventorator.schemas import MAX_SHEET_BYTES
+
+    if (options.json is None) == (options.file is None):
+        raise InputError("give exactly one of --json TEXT or --file PATH ('-' for stdin)")
+    if options.json is not None:
+        return options.json
+    if options.file == "-":
+        return sys.stdin.read(MAX_SHEET_BYTES + 1)
+    path = Path(str(options.file))
+    try:
+        size = path.stat().st_size
+        if size > MAX_SHEET_BYTES:
+            raise InputError(f"{path} is {size:,} bytes; the limit is {MAX_SHEET_BYTES:,}")
+        with path.open(encoding="utf-8") as handle:
+            return handle.read(MAX_SHEET_BYTES + 1)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise InputError(f"cannot read {path}: {reason}") from error
+
+
+async def create(invocation: Invocation, options: SheetCreateOptions) -> Reply:
+    from adventorator.schemas import parse_sheet_json
+
+    sheet = parse_sheet_json(read_document(options))
+    ids = await invocation.app.resolve(invocation.identity)
+    service = await invocation.app.characters()
+    record = await service.create(
+        campaign_id=ids.campaign_id, owner_id=ids.player_id, sheet=sheet, replace=options.replace
+    )
+    return Reply(text=f"Saved {record.name}.", data=record_json(record))
+
+
+async def show(invocation: Invocation, options: SheetNameOptions) -> Reply:
+    from adventorator.commands._characters import character_for
+
+    record = await character_for(invocation, options.name)
+    return Reply(
+        text=sheet_text(record.sheet),
+        rich=lambda: sheet_panel(record.sheet),
+        data=record_json(record),
+    )
+
+
+async def list_sheets(invocation: Invocation, options: NoOptions) -> Reply:
+    ids = await invocation.app.resolve(invocation.identity)
+    service = await invocation.app.characters()
+    records = await service.list(ids.campaign_id)
+    active = await service.get_active_character_for_user(ids.player_id, ids.campaign_id)
+    lines = [
+        f"{'*' if active and r.id == active.id else ' '} {r.name}: level {r.sheet.level} "
+        f"{r.sheet.class_name}{' (yours)' if r.owner_id == ids.player_id else ''}"
+        for r in records
+    ]
+    return Reply(
+        text="\n".join(lines) or "No characters in this campaign yet: `adv sheet create`.",
+        data={
+            "characters": [
+                {
+                    "name": r.name,
+                    "class": r.sheet.class_name,
+                    "level": r.sheet.level,
+                    "yours": r.owner_id == ids.player_id,
+                    "active": bool(active and r.id == active.id),
+                }
+                for r in records
+            ]
+        },
+    )
+
+
+async def update(invocation: Invocation, options: SheetUpdateOptions) -> Reply:
+    from adventorator.schemas import apply_merge_patch, parse_patch_json, parse_sheet_data
+
+    patch = parse_patch_json(read_document(options))
+
+    def change(sheet: CharacterSheet) -> CharacterSheet:
+        return parse_sheet_data(apply_merge_patch(sheet.to_data(), patch))
+
+    ids = await invocation.app.resolve(invocation.identity)
+    service = await invocation.app.characters()
+    record = await service.update(
+        campaign_id=ids.campaign_id, actor_id=ids.player_id, name=options.name, change=change
+    )
+    return Reply(text=f"Updated {record.name}.", data=record_json(record))
+
+
+async def delete(invocation: Invocation, options: SheetDeleteOptions) -> Reply:
+    if not options.yes:
+        raise InputError(f"deleting {options.name!r} cannot be undone: add --yes to confirm")
+    ids = await invocation.app.resolve(invocation.identity)
+    service = await invocation.app.characters()
+    record = await service.delete(
+        campaign_id=ids.campaign_id, actor_id=ids.player_id, name=options.name
+    )
+    return Reply(text=f"Deleted {record.name}.", data={"deleted": record.name})
+
+
+async def schema(invocation: Invocation, options: NoOptions) -> Reply:
+    import json
+
+    from adventorator.schemas import CharacterSheet
+
+    document = CharacterSheet.model_json_schema(by_alias=True)
+    return Reply(text=json.dumps(document, indent=2), data=document)
+
+
+def record_json(record: CharacterRecord) -> dict[str, Any]:
+    """A stored sheet plus its derived values, for --json."""
+    return {
+        **record.sheet.to_data(),
+        "derived": record.sheet.derived(),
+        "updated_at": record.updated_at.isoformat(),
+    }
+
+
+SPECS = (
+    CommandSpec(
+        path=("sheet", "create"),
+        help="Create a character sheet: `adv sheet create --file examples/rogue.json`.",
+        options=SheetCreateOptions,
+        handler=create,
+        json_output=False,
+    ),
+    CommandSpec(
+        path=("sheet", "show"),
+        help="Show a sheet (default: your active character) with derived values.",
+        options=SheetNameOptions,
+        handler=show,
+    ),
+    CommandSpec(
+        path=("sheet", "list"),
+        help="List the campaign's characters; * marks your active one.",
+        options=NoOptions,
+        handler=list_sheets,
+    ),
+    CommandSpec(
+        path=("sheet", "update"),
+        help="Change your sheet with a JSON merge patch: `adv sheet update Vex --json '{\"level\": 4}'`.",
+        options=SheetUpdateOptions,
+        handler=update,
+        json_output=False,
+    ),
+    CommandSpec(
+        path=("sheet", "delete"),
+        help="Delete one of your sheets (asks first unless --yes).",
+        options=SheetDeleteOptions,
+        handler=delete,
+        confirm="yes",
+    ),
+    CommandSpec(
+        path=("sheet", "schema"),
+        help="Print the JSON Schema of a character sheet.",
+        options=NoOptions,
+        handler=schema,
+        planner=False,
+    ),
+)

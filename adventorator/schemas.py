@@ -1,0 +1,75 @@
+"""Pydantic domain types: the character sheet, its parsing and its derived numbers.
+
+A sheet document (what ``adv sheet create --file`` reads) looks like::
+
+    {
+      "name": "Wren Thistlefoot", "class": "Rogue", "subclass": "Thief",
+      "species": "Halfling", "background": "Criminal", "level": 5,
+      "abilities": {"str": 8, "dex": 18, "con": 14, "int": 12, "wis": 12, "cha": 13},
+      "saves": ["dex", "int"],
+      "skills": {"stealth": "expertise", "perception": "proficient", "acrobatics": true},
+      "features": ["Sneak Attack (3d6)", "Halfling Lucky", "Uncanny Dodge"],
+      "ac": 15, "hp": {"max": 38, "current": 38, "temp": 0},
+      "speed": {"walk": 25}, "senses": {"darkvision": 60},
+      "conditions": [], "inventory": ["Thieves' tools", {"name": "Dagger", "quantity": 2}],
+      "spells": [], "notes": ""
+    }
+
+Only ``name``, ``class``, ``level`` and ``abilities`` are required. Ability,
+skill and condition names may be written in any case with spaces, hyphens or
+underscores ("DEX", "Dexterity", "Sleight of Hand"); ``race`` is accepted for
+``species``; ``proficiency_bonus`` may be given but must match the level.
+``features`` is a list of text in which ``jack_of_all_trades``,
+``reliable_talent``, ``halfling_lucky`` and ``remarkable_athlete`` (any
+spelling, e.g. "Jack of All Trades") switch on the rules engine's handling.
+
+Derived numbers are never stored; ``CharacterSheet.derived()`` returns::
+
+    {
+      "proficiency_bonus": 3,
+      "abilities": {"dex": {"score": 18, "modifier": 4}, ...},
+      "saves": {"dex": {"bonus": 7, "proficient": true}, ...},
+      "skills": {"stealth": {"ability": "dex", "bonus": 10, "proficiency": "expertise"}, ...},
+      "passive": {"perception": 14, "investigation": 11, "insight": 11},
+      "initiative": 4
+    }
+
+where a skill's ``proficiency`` is "none", "half" (Jack of All Trades or
+Remarkable Athlete), "proficient" or "expertise".
+
+Errors: ``SheetError`` (an ``InputError``) for every bad document, with a
+one-line ``message`` and the individual ``problems``; ``RulesError`` from
+``CharacterSheet.check_input`` for an impossible roll.
+"""
+
+from __future__ import annotations
+
+from adventorator._sheet_features import Feature
+from adventorator._sheet_fields import Condition, HitPoints, Item, Senses, Speed
+from adventorator._sheet_io import (
+    MAX_SHEET_BYTES,
+    SheetError,
+    apply_merge_patch,
+    merge_patch,
+    parse_patch_json,
+    parse_sheet_data,
+    parse_sheet_json,
+)
+from adventorator._sheet_model import CharacterSheet
+
+__all__ = [
+    "MAX_SHEET_BYTES",
+    "CharacterSheet",
+    "Condition",
+    "Feature",
+    "HitPoints",
+    "Item",
+    "Senses",
+    "SheetError",
+    "Speed",
+    "apply_merge_patch",
+    "merge_patch",
+    "parse_patch_json",
+    "parse_sheet_data",
+    "parse_sheet_json",
+]
