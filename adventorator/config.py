@@ -21,6 +21,7 @@ from typing import Any
 
 import platformdirs
 from pydantic import AliasChoices, Field, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -40,7 +41,9 @@ ACCEPTED_URL_SCHEMES = (
     "sqlite:///",
 )
 # Settings that are credentials: masked in `adv config show`, never logged.
-SECRET_FIELDS = frozenset({"database_url", "llm_api_key", "discord_bot_token", "discord_public_key"})
+SECRET_FIELDS = frozenset(
+    {"database_url", "llm_api_key", "discord_bot_token", "discord_public_key"}
+)
 
 
 def _default_user() -> str:
@@ -166,7 +169,8 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = InitSettingsSource(settings_cls, _by_env_name(_read_toml()))
-        return (init_settings, env_settings, dotenv_settings, toml)
+        secret_files = SecretFilesSource(settings_cls)  # NAME_FILE: below NAME, above .env
+        return (init_settings, env_settings, secret_files, dotenv_settings, toml)
 
     @property
     def resolved_data_dir(self) -> Path:
@@ -284,6 +288,7 @@ def describe_settings(settings: Settings, **overrides: Any) -> list[SettingRepor
     given = {key for key, value in overrides.items() if value is not None}
     origins = [
         ("environment", _keys_from_env()),
+        *((f"file (${secret_file_variable(f)})", {f}) for f in _keys_from_secret_files()),
         (".env", _keys_from_dotenv()),
         (f"config file {config_file_path()}", _keys_from_toml()),
     ]
@@ -340,3 +345,58 @@ def _read_toml() -> dict[str, Any]:
 def _by_env_name(values: dict[str, Any]) -> dict[str, Any]:
     """Key values given by field name (TOML, CLI) by the field's validation alias."""
     return {env_name(key) if key in Settings.model_fields else key: v for key, v in values.items()}
+
+
+# Secrets from files --------------------------------------------------------------------
+# Docker and Kubernetes mount secrets as files: ``DISCORD_BOT_TOKEN_FILE=/run/secrets/token``
+# sets ``DISCORD_BOT_TOKEN`` from that file. Precedence, highest first: a command-line
+# flag, ``NAME`` in the environment (even if empty), ``NAME_FILE`` in the environment,
+# then ``.env`` and the TOML file. ``NAME_FILE`` is read from the process environment only.
+
+SECRET_FILE_SUFFIX = "_FILE"
+
+
+def secret_file_variable(field: str) -> str:
+    """The variable naming a file that holds a secret field: ``DATABASE_URL_FILE``."""
+    return env_name(field) + SECRET_FILE_SUFFIX
+
+
+def read_secret_file(field: str) -> str:
+    """The secret in the file ``$NAME_FILE`` names, less one trailing newline.
+
+    Raises ConfigError naming the variable and the path (never the contents)
+    when the variable is empty or the file cannot be read as UTF-8 text.
+    """
+    variable = secret_file_variable(field)
+    path = os.environ.get(variable, "")
+    if not path:
+        raise ConfigError(f"{variable} is set but empty: give the path of the file")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"{variable}: cannot read {path}: {reason}") from exc
+    except UnicodeDecodeError:
+        raise ConfigError(f"{variable}: {path} is not UTF-8 text") from None
+    return text.removesuffix("\r\n") if text.endswith("\r\n") else text.removesuffix("\n")
+
+
+class SecretFilesSource(PydanticBaseSettingsSource):
+    """Reads ``NAME_FILE`` for each secret setting not already given by a higher source."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        # Unused: __call__ reads all the secret files at once.
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        given = self.current_state  # merged values of the sources above this one
+        return {
+            env_name(field): read_secret_file(field)
+            for field in sorted(_keys_from_secret_files())
+            if env_name(field) not in given
+        }
+
+
+def _keys_from_secret_files() -> set[str]:
+    """Secret fields whose ``NAME_FILE`` variable is set."""
+    return {field for field in SECRET_FIELDS if secret_file_variable(field) in os.environ}
