@@ -130,7 +130,6 @@ def db_check(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         from adventorator import migrate
 
         database = await app.database(check_schema=False)
-        state = await migrate.schema_state(database)
         await migrate.ensure_schema(database, auto_upgrade=False)
         await migrate.check(database)
         return {"database": database.describe(), "ok": True}

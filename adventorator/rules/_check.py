@@ -8,10 +8,10 @@ part of a check without rolling; ``perform_check`` rolls it.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 
 from adventorator.rules import srd

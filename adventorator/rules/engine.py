@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from fractions import Fraction
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import ClassVar
 
 from adventorator.rules import srd
