@@ -137,6 +137,9 @@ def test_help_and_version(cli_env: dict[str, str]) -> None:
         ["db", "--help"],
         ["config", "--help"],
         ["db", "upgrade", "--help"],
+        ["roll", "2d20kh1"],
+        ["roll", "4d6kh3", "--times", "3", "--json"],
+        ["check", "--skill", "stealth", "--score", "16", "--proficient", "--dc", "15"],
     ],
 )
 def test_help_does_not_import_heavy_modules(cli_env: dict[str, str], argv: list[str]) -> None:

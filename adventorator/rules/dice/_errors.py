@@ -56,6 +56,9 @@ def describe_char(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
+_CONTEXT_WIDTH = 60
+
+
 class DiceError(InputError):
     """A dice expression is invalid, too big, or cannot be evaluated."""
 
@@ -77,6 +80,22 @@ class DiceError(InputError):
         if self.position is None:
             return None
         return self.position - (self.expression.rfind("\n", 0, self.position) + 1) + 1
+
+    def context_lines(self) -> list[str]:
+        """The expression and a caret under the error, windowed for long input."""
+        if self.position is None or not self.expression:
+            return []
+        start = self.expression.rfind("\n", 0, self.position) + 1
+        end = self.expression.find("\n", self.position)
+        line = self.expression[start : end if end != -1 else len(self.expression)]
+        column = self.position - start
+        # Keep hostile megabyte inputs from flooding the terminal.
+        left = max(0, column - _CONTEXT_WIDTH // 2)
+        shown = line[left : left + _CONTEXT_WIDTH]
+        prefix = "..." if left else ""
+        suffix = "..." if left + _CONTEXT_WIDTH < len(line) else ""
+        printable = "".join(ch if ch.isprintable() else "?" for ch in shown)
+        return [f"{prefix}{printable}{suffix}", " " * (len(prefix) + column - left) + "^"]
 
 
 class DiceSyntaxError(DiceError):

@@ -1,0 +1,76 @@
+"""How ``check`` builds its CheckInput and Reply (imported when a check runs)."""
+
+from __future__ import annotations
+
+from adventorator.commands._types import Invocation, Reply
+from adventorator.commands.check import CheckOptions
+from adventorator.errors import InputError
+from adventorator.rules.engine import BonusDice, CheckInput, CheckKind, CheckResult, Proficiency
+from adventorator.rules.srd import Ability, Skill, parse_ability, parse_skill
+
+
+def check_target(options: CheckOptions) -> tuple[CheckKind, Ability | None, Skill | None]:
+    """What is rolled: the kind, and the ability and skill named by the flags."""
+    if options.save and options.skill:
+        raise InputError("--save and --skill cannot be combined: a save uses no skill")
+    skill = parse_skill(options.skill) if options.skill else None
+    named = options.save or options.ability
+    ability = parse_ability(named) if named else None
+    if skill is None and ability is None:
+        raise InputError("say what to check: --ability, --skill or --save")
+    kind = CheckKind.SAVE if options.save else CheckKind.SKILL if skill else CheckKind.ABILITY
+    return kind, ability, skill
+
+
+def bonus_dice(options: CheckOptions) -> tuple[BonusDice, ...]:
+    return (BonusDice(options.bonus, "bonus"),) if options.bonus else ()
+
+
+def manual_check(options: CheckOptions) -> CheckInput:
+    """The CheckInput described by the flags alone (manual mode)."""
+    if options.score is None:
+        raise InputError("manual mode needs the ability score: add --score N")
+    if options.character:
+        raise InputError("--character and --score cannot be combined: pick a sheet or manual stats")
+    kind, ability, skill = check_target(options)
+    proficiency = (
+        Proficiency.EXPERTISE
+        if options.expertise
+        else Proficiency.PROFICIENT
+        if options.proficient
+        else Proficiency.NONE
+    )
+    return CheckInput(
+        kind=kind,
+        ability=ability,
+        skill=skill,
+        score=options.score,
+        level=options.level or 1,
+        proficiency=proficiency,
+        advantage=int(options.advantage),
+        disadvantage=int(options.disadvantage),
+        bonus_dice=bonus_dice(options),
+        dc=options.dc,
+    )
+
+
+def uses_manual_stats(options: CheckOptions) -> bool:
+    return (
+        options.score is not None
+        or options.level is not None
+        or options.proficient
+        or options.expertise
+    )
+
+
+def check_reply(invocation: Invocation, result: CheckResult, *, odds: bool) -> Reply:
+    data = result.to_json()
+    text, markdown = result.text(), result.markdown()
+    if odds:
+        if result.dc is None:
+            raise InputError("--odds needs a --dc to beat")
+        chance = invocation.ruleset.success_chance(result.check)
+        data["odds"] = float(chance)
+        line = f"Chance to meet DC {result.dc}: {float(chance):.1%}"
+        text, markdown = f"{text}\n{line}", f"{markdown}\n{line}"
+    return Reply(text=text, markdown=markdown, data=data)
