@@ -14,8 +14,10 @@ from adventorator.identity import Identity
 if TYPE_CHECKING:
     from adventorator.config import Settings
     from adventorator.db import Database
+    from adventorator.llm import LLMClient
     from adventorator.services.character_service import CharacterService
     from adventorator.services.identity import IdentityService, ResolvedIdentity
+    from adventorator.services.transcripts import TranscriptService
 
 
 class AppContext:
@@ -28,6 +30,9 @@ class AppContext:
         self._schema_checked = False
         self._characters: CharacterService | None = None
         self._identities: IdentityService | None = None
+        self._transcripts: TranscriptService | None = None
+        self._llm: LLMClient | None = None
+        self._llm_loaded = False
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -67,6 +72,22 @@ class AppContext:
             )
         return self._characters
 
+    async def transcripts(self) -> TranscriptService:
+        if self._transcripts is None:
+            from adventorator.services.transcripts import TranscriptService
+
+            self._transcripts = TranscriptService(await self.database())
+        return self._transcripts
+
+    def llm(self) -> LLMClient | None:
+        """The configured LLM client, or None in offline mode (no model set)."""
+        if not self._llm_loaded:
+            from adventorator.llm import LLMClient
+
+            self._llm = LLMClient.from_settings(self.settings)
+            self._llm_loaded = True
+        return self._llm
+
     async def resolve(self, identity: Identity) -> ResolvedIdentity:
         """Campaign, player and scene ids for ``identity`` (created on first use)."""
         if self._identities is None:
@@ -86,6 +107,9 @@ class AppContext:
         )
 
     async def aclose(self) -> None:
+        """Close the database; the services built on it are dropped with it."""
         if self._database is not None:
             await self._database.dispose()
-            self._database = None
+        self._database = None
+        self._schema_checked = False
+        self._characters = self._identities = self._transcripts = None

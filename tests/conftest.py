@@ -28,6 +28,10 @@ from adventorator import migrate
 from adventorator.config import load_settings, normalise_database_url
 from adventorator.db import Database, create_database
 
+# A fake OpenAI-compatible server on loopback (`fake_llm`), and a guard that
+# fails any test opening a connection off this machine.
+pytest_plugins = ["tests.fakes.openai_server", "tests.fakes.network_guard"]
+
 BACKENDS = ("sqlite", "postgres")
 
 
@@ -178,8 +182,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             and "postgres" in getattr(report, "keywords", {})
             and (outcome != "passed" or report.when == "call")
         )
-    terminalreporter.write_line(
-        "postgres tests: {passed} passed, {failed} failed, {error} errors, {skipped} skipped".format(
-            **counts
+    summary = ", ".join(
+        f"{counts[key]} {label}"
+        for key, label in (
+            ("passed", "passed"),
+            ("failed", "failed"),
+            ("error", "errors"),
+            ("skipped", "skipped"),
         )
     )
+    terminalreporter.write_line(f"postgres tests: {summary}")

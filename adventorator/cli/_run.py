@@ -67,18 +67,31 @@ def run_spec(
     ctx: typer.Context, spec: CommandSpec, options: Any, *, as_json: bool, seed: int | None
 ) -> None:
     """Run a registry command and print its Reply."""
-    from adventorator.rules.engine import Dnd5eRuleset
-
     rng = random.Random(seed)
 
     async def work(app: AppContext) -> Reply:
-        invocation = Invocation(app=app, rng=rng, ruleset=Dnd5eRuleset())
-        return await spec.handler(invocation, options)
+        invocation = Invocation(app=app, rng=rng)
+        reply = await spec.handler(invocation, options)
+        if reply.choices and not as_json and sys.stdin.isatty() and sys.stdout.isatty():
+            from adventorator.planner import run_choice
+
+            reply = await run_choice(invocation, reply.choices[ask_choice(reply)])
+        return reply
 
     reply = run_async(ctx, work)
     render(reply, as_json=as_json)
     if reply.exit_code:
         raise typer.Exit(reply.exit_code)
+
+
+def ask_choice(reply: Reply) -> int:
+    """Show numbered choices on a terminal and return the index picked."""
+    print(reply.text)
+    while True:
+        picked: int = typer.prompt(f"Choose 1-{len(reply.choices)}", type=int)
+        if 1 <= picked <= len(reply.choices):
+            return picked - 1
+        print(f"Please answer a number from 1 to {len(reply.choices)}.")
 
 
 def render(reply: Reply, *, as_json: bool) -> None:

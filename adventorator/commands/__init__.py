@@ -7,7 +7,7 @@ at the top; heavy ones (database, LLM) are imported inside handlers.
 
 from __future__ import annotations
 
-from adventorator.commands import character, check, roll, sheet
+from adventorator.commands import character, check, play, roll, sheet
 from adventorator.commands._types import (
     Choice,
     CommandSpec,
@@ -19,11 +19,18 @@ from adventorator.commands._types import (
 )
 from adventorator.identity import Identity
 
-COMMANDS: tuple[CommandSpec, ...] = (roll.SPEC, check.SPEC, *sheet.SPECS, *character.SPECS)
+COMMANDS: tuple[CommandSpec, ...] = (
+    roll.SPEC,
+    check.SPEC,
+    *sheet.SPECS,
+    *character.SPECS,
+    *play.SPECS,
+)
 
 GROUP_HELP: dict[str, str] = {
     "sheet": "Character sheets: create, show, list, update, delete.",
     "character": "Choose the character you play in this campaign.",
+    "transcript": "The record of play: what was said, rolled and narrated.",
 }
 
 

@@ -35,6 +35,8 @@ class OptionMeta:
     cli: bool = True
     discord: bool = True
     autocomplete: bool = False  # Discord autocompletes it (character names)
+    placeholder: str | None = None  # shown in usage: --json '<sheet>'
+    planner: bool = True  # the planner may set it
 
 
 def option(
@@ -48,9 +50,13 @@ def option(
     cli: bool = True,
     discord: bool = True,
     autocomplete: bool = False,
+    placeholder: str | None = None,
+    planner: bool = True,
 ) -> Any:
     """A dataclass field that is a command option."""
-    meta = OptionMeta(help, positional, cli_flags, min, max, cli, discord, autocomplete)
+    meta = OptionMeta(
+        help, positional, cli_flags, min, max, cli, discord, autocomplete, placeholder, planner
+    )
     return field(default=default, metadata={_META_KEY: meta})
 
 
@@ -91,8 +97,9 @@ class Reply:
 class Invocation:
     """Everything a handler may use: identity, randomness, rules and services.
 
-    The CLI leaves ``identity`` to be read from the settings on first use, so
-    commands that never ask (``roll``) never load the settings.
+    The CLI leaves ``identity`` to be read from the settings on first use, and
+    the ruleset defaults to D&D 5e, built on first use: commands that need
+    neither (``roll``) never load the settings or the rules engine.
     """
 
     def __init__(
@@ -100,13 +107,21 @@ class Invocation:
         *,
         app: AppContext,
         rng: random.Random,
-        ruleset: Ruleset,
+        ruleset: Ruleset | None = None,
         identity: Identity | None = None,
     ) -> None:
         self.app = app
         self.rng = rng
-        self.ruleset = ruleset
+        self._ruleset = ruleset
         self._identity = identity
+
+    @property
+    def ruleset(self) -> Ruleset:
+        if self._ruleset is None:
+            from adventorator.rules.engine import Dnd5eRuleset
+
+            self._ruleset = Dnd5eRuleset()
+        return self._ruleset
 
     @property
     def identity(self) -> Identity:
@@ -131,6 +146,9 @@ class CommandSpec:
     planner: bool = True  # the planner may choose it
     json_output: bool = True  # the CLI offers --json (not where --json is an input)
     confirm: str | None = None  # a bool option the CLI asks for on a terminal
+    purpose: str = ""  # "create a character": used in guidance messages
+    planner_requires: tuple[str, ...] = ()  # options the planner must supply
+    see_also: str | None = None  # a command that helps, e.g. "sheet schema"
 
     @property
     def name(self) -> str:

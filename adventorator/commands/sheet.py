@@ -16,21 +16,18 @@ if TYPE_CHECKING:
     from adventorator.services.character_service import CharacterRecord
 
 
-def _json_option(what: str) -> Any:
-    return option(f"The {what} as JSON text.", default=None)
-
-
 def _file_option(what: str) -> Any:
     return option(
         f"Read the {what} from this JSON file ('-' for standard input).",
         default=None,
         discord=False,
+        planner=False,  # the planner must not read local files
     )
 
 
 @dataclass(frozen=True)
 class SheetCreateOptions:
-    json: str | None = _json_option("sheet")
+    json: str | None = option("The sheet as JSON text.", default=None, placeholder="<sheet>")
     file: str | None = _file_option("sheet")
     replace: bool = option("Overwrite your sheet of the same name.", default=False)
 
@@ -48,7 +45,7 @@ class SheetNameOptions:
 @dataclass(frozen=True)
 class SheetUpdateOptions:
     name: str = option("Character to update.", positional=True, autocomplete=True)
-    json: str | None = _json_option("merge patch (RFC 7396)")
+    json: str | None = option("The merge patch (RFC 7396) as JSON text.", default=None)
     file: str | None = _file_option("merge patch (RFC 7396)")
 
 
@@ -191,6 +188,9 @@ SPECS = (
         options=SheetCreateOptions,
         handler=create,
         json_output=False,
+        purpose="create a character",
+        planner_requires=("json",),
+        see_also="sheet schema",
     ),
     CommandSpec(
         path=("sheet", "show"),
@@ -206,7 +206,10 @@ SPECS = (
     ),
     CommandSpec(
         path=("sheet", "update"),
-        help="Change your sheet with a JSON merge patch: `adv sheet update Vex --json '{\"level\": 4}'`.",
+        help=(
+            "Change your sheet with a JSON merge patch: "
+            "`adv sheet update Vex --json '{\"level\": 4}'`."
+        ),
         options=SheetUpdateOptions,
         handler=update,
         json_output=False,
@@ -217,6 +220,7 @@ SPECS = (
         options=SheetDeleteOptions,
         handler=delete,
         confirm="yes",
+        planner=False,  # destructive: only when typed
     ),
     CommandSpec(
         path=("sheet", "schema"),

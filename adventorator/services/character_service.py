@@ -89,6 +89,15 @@ class CharacterService:
             raise NotFoundError(f"no character named {name!r} in this campaign")
         return record
 
+    async def get_by_id(self, campaign_id: int, character_id: int) -> CharacterRecord:
+        """A character of the campaign by id."""
+        record: CharacterRecord | None = await self._cached(
+            (campaign_id, "id", character_id), self._load_by_id
+        )
+        if record is None:
+            raise NotFoundError(f"no character with id {character_id} in this campaign")
+        return record
+
     async def list(self, campaign_id: int) -> list[CharacterRecord]:
         async with self._database.session_scope() as session:
             rows = await repos.list_characters(session, campaign_id)
@@ -107,6 +116,14 @@ class CharacterService:
                 own = await repos.list_characters(session, campaign_id, owner_id=player_id)
                 row = own[0] if own else None
             return None if row is None else CharacterRecord.from_row(row)
+
+    async def _load_by_id(self, key: tuple[int, str, int]) -> CharacterRecord | None:
+        campaign_id, _, character_id = key
+        async with self._database.session_scope() as session:
+            row = await repos.get_character(session, character_id)
+            if row is None or row.campaign_id != campaign_id:
+                return None
+            return CharacterRecord.from_row(row)
 
     async def _load_by_name(self, key: tuple[int, str, str]) -> CharacterRecord | None:
         campaign_id, _, name = key

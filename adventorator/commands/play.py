@@ -1,0 +1,136 @@
+"""``do``, ``act`` and ``transcript``: the narrator, the planner and the record of play."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adventorator.commands._characters import character_for
+from adventorator.commands._types import CommandSpec, Invocation, Reply, option
+from adventorator.errors import InputError
+
+MAX_MESSAGE_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class DoOptions:
+    message: str = option("What your character does, in your own words.", positional=True)
+    character: str | None = option(
+        "Act as this character (default: your active one).", default=None, autocomplete=True
+    )
+
+
+@dataclass(frozen=True)
+class ActOptions:
+    message: str = option("What you want, in your own words.", positional=True)
+    choose: int | None = option(
+        "Pick choice N of an ambiguous plan.", default=None, min=1, max=4, discord=False
+    )
+
+
+@dataclass(frozen=True)
+class TranscriptOptions:
+    limit: int = option("How many recent lines.", default=20, min=1, max=500)
+
+
+def _message(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InputError("say what happens: the message is empty")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InputError(
+            f"the message is {len(text):,} characters; the limit is {MAX_MESSAGE_CHARS:,}"
+        )
+    return text
+
+
+async def do(invocation: Invocation, options: DoOptions) -> Reply:
+    """Narrate an action; the engine rolls any check with the character's real stats."""
+    from adventorator.orchestrator import run_orchestrator
+
+    text = _message(options.message)
+    record = await character_for(invocation, options.character)
+    ids = await invocation.app.resolve(invocation.identity)
+    if record.owner_id != ids.player_id:
+        raise InputError(f"{record.name!r} belongs to another player; act as your own character")
+    turn = await run_orchestrator(
+        app=invocation.app,
+        ids=ids,
+        character_id=record.id,
+        player_text=text,
+        rng=invocation.rng,
+        ruleset=invocation.ruleset,
+    )
+    label = "" if turn.narrator == "llm" else " (offline narrator)"
+    if turn.rejected:
+        lines = [f"The narrator's proposal was rejected: {turn.reason}. Nothing was rolled."]
+    else:
+        lines = [] if turn.check is None else [turn.check.text()]
+        lines.append(f"{turn.narration}{label}")
+    markdown_lines = list(lines)
+    if turn.check is not None and not turn.rejected:
+        markdown_lines[0] = turn.check.markdown()
+    if turn.notice:
+        lines.insert(0, turn.notice)
+        markdown_lines.insert(0, turn.notice)
+    return Reply(
+        text="\n".join(lines),
+        markdown="\n".join(markdown_lines),
+        data=turn.to_json(),
+        ephemeral=turn.rejected,
+    )
+
+
+async def act(invocation: Invocation, options: ActOptions) -> Reply:
+    """Plan a command from free text, then run it, guide, or offer choices."""
+    from adventorator.planner import plan_text, resolve_plan
+
+    text = _message(options.message)
+    plan, planner, notice = await plan_text(invocation, text)
+    threshold = invocation.app.settings.planner_confidence_threshold
+    outcome = await resolve_plan(invocation, plan, choose=options.choose, threshold=threshold)
+    return outcome.to_reply(planner=planner, notice=notice)
+
+
+async def transcript_show(invocation: Invocation, options: TranscriptOptions) -> Reply:
+    """The scene's recent lines, oldest first."""
+    ids = await invocation.app.resolve(invocation.identity)
+    service = await invocation.app.transcripts()
+    lines = await service.recent(ids.scene_id, limit=options.limit)
+    text = "\n".join(
+        f"[{line.created_at:%Y-%m-%d %H:%M}] {line.role}"
+        f"{'' if line.status == 'ok' else f' ({line.status})'}: {line.content}"
+        for line in lines
+    )
+    return Reply(
+        text=text or "Nothing has happened in this scene yet.",
+        data={"entries": [line.to_json() for line in lines]},
+    )
+
+
+SPECS = (
+    CommandSpec(
+        path=("do",),
+        help='Narrate an action: `adv do "I sneak past the sleeping guard"`.',
+        options=DoOptions,
+        handler=do,
+        uses_rng=True,
+        slow=True,
+        purpose="narrate an action",
+    ),
+    CommandSpec(
+        path=("act",),
+        help='Turn free text into a command: `adv act "make a stealth check"`.',
+        options=ActOptions,
+        handler=act,
+        uses_rng=True,
+        slow=True,
+        planner=False,
+    ),
+    CommandSpec(
+        path=("transcript", "show"),
+        help="Show the recent transcript of play in this scene.",
+        options=TranscriptOptions,
+        handler=transcript_show,
+        purpose="read the transcript",
+    ),
+)

@@ -1,0 +1,50 @@
+"""The LLM layer: the only part of Adventorator that imports litellm, and only lazily.
+
+Importing this package is cheap: litellm (about 3 s to import) is loaded on the
+first model call or token count, in a worker thread for calls
+(``LLMClient.preload`` does it ahead of time).
+
+Public API:
+
+* ``LLMClient`` — ``from_settings(settings)`` (``None`` means offline),
+  ``complete_structured(messages, Model, name=...)``, ``complete_text(messages)``;
+  every failure is one ``adventorator.errors.LLMError`` with a short cause.
+* ``LLMStats``, ``CallRecord``, ``default_stats`` — counters and latency per attempt.
+* ``count_tokens(messages, model=...)`` — prompt tokens, offline.
+* Prompts: ``summarize_sheet_for_prompt``, ``build_narrator_messages``,
+  ``build_narration_messages``, ``build_planner_messages``.
+* The offline narrator: ``offline_proposal``, ``offline_narration``,
+  ``OFFLINE_NARRATOR_LABEL``.
+"""
+
+from __future__ import annotations
+
+from adventorator.llm.client import RETRY_AFTER_CAP, LLMClient
+from adventorator.llm.offline import OFFLINE_NARRATOR_LABEL, offline_narration, offline_proposal
+from adventorator.llm.prompts import (
+    MAX_PLAYER_TEXT_CHARS,
+    build_narration_messages,
+    build_narrator_messages,
+    build_planner_messages,
+    summarize_sheet_for_prompt,
+)
+from adventorator.llm.stats import CallRecord, LLMStats, default_stats
+from adventorator.llm.tokens import DEFAULT_COUNTING_MODEL, count_tokens
+
+__all__ = [
+    "DEFAULT_COUNTING_MODEL",
+    "MAX_PLAYER_TEXT_CHARS",
+    "OFFLINE_NARRATOR_LABEL",
+    "RETRY_AFTER_CAP",
+    "CallRecord",
+    "LLMClient",
+    "LLMStats",
+    "build_narration_messages",
+    "build_narrator_messages",
+    "build_planner_messages",
+    "count_tokens",
+    "default_stats",
+    "offline_narration",
+    "offline_proposal",
+    "summarize_sheet_for_prompt",
+]

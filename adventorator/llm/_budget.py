@@ -1,0 +1,53 @@
+"""Fitting optional prompt lines into a token budget.
+
+Used by the prompt builders: the required messages are counted once, each
+optional line's cost is estimated on its own, lines are taken in priority
+order until the next one does not fit, and the assembled prompt is counted
+again (token counts are not exactly additive) and trimmed until it fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from adventorator.llm.tokens import count_tokens
+
+__all__ = ["fit_lines"]
+
+Messages = list[dict[str, str]]
+
+
+def fit_lines(
+    candidates: Sequence[str],
+    *,
+    assemble: Callable[[list[str]], Messages],
+    budget: int,
+    model: str | None,
+) -> tuple[list[str], Messages]:
+    """The longest prefix of ``candidates`` (in priority order) whose prompt fits ``budget``.
+
+    ``assemble(kept)`` builds the whole prompt from the kept lines (in priority
+    order; it may reorder them). With no lines kept the prompt is returned even
+    when it is over budget: what ``assemble([])`` builds always stays.
+    Returns the kept lines and the prompt.
+    """
+    messages = assemble([])
+    if not candidates:
+        return [], messages
+    used = count_tokens(messages, model=model)
+    empty = count_tokens([{"role": "user", "content": ""}], model=model)
+    kept: list[str] = []
+    # The first kept line also adds whatever frame assemble() puts around the lines.
+    frame = count_tokens(assemble([""]), model=model) - used
+    used += frame
+    for line in candidates:
+        cost = count_tokens([{"role": "user", "content": line + "\n"}], model=model) - empty
+        if used + cost > budget:
+            break
+        kept.append(line)
+        used += cost
+    messages = assemble(kept)
+    while kept and count_tokens(messages, model=model) > budget:
+        kept.pop()  # the lowest-priority line goes first
+        messages = assemble(kept)
+    return kept, messages

@@ -1,0 +1,282 @@
+"""``LLMClient``: chat completions through litellm, bounded, retried and mapped to ``LLMError``.
+
+Each public call (``complete_text``, ``complete_structured``) sends one request,
+plus at most one repair request for invalid structured output. Each request is
+bounded by a time budget of ``timeout * (max_retries + 1) + 2 * max_retries``
+seconds (every attempt may take the full timeout, plus the longest backoffs):
+
+* every attempt is ``litellm.acompletion(..., timeout=t, num_retries=0,
+  max_retries=0)`` inside ``asyncio.wait_for(..., t)``, where ``t`` is the
+  per-attempt timeout, shortened to what is left of the budget;
+* transient failures (timeouts, 429, 5xx, connection errors) are retried up to
+  ``max_retries`` times after a short backoff (0.25 s, doubling, at most 2 s); a
+  429's ``Retry-After`` is honoured when it is at most ``RETRY_AFTER_CAP``
+  seconds, and a longer one ends the call at once;
+* a retry only happens when its wait still leaves time for an attempt;
+* every failure ends as one ``LLMError`` with a short cause, such as "the model
+  timed out after 20 s" (the time the caller waited, all attempts together),
+  "rate limited (429)" or "connection refused", plus "(N attempts)" after retries.
+
+Each attempt is logged on ``adventorator.llm`` (name, model, attempt, outcome,
+latency; never the prompt or the API key) and counted in an ``LLMStats``.
+One event loop per process is assumed: litellm keeps HTTP clients per loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
+
+from adventorator.errors import LLMError
+from adventorator.llm._failures import Failure, classify
+from adventorator.llm._litellm import load_litellm_async
+from adventorator.llm._structured import (
+    InvalidOutputError,
+    parse_structured,
+    repair_messages,
+    response_format_for,
+)
+from adventorator.llm.stats import CallRecord, LLMStats, default_stats
+
+if TYPE_CHECKING:
+    from adventorator.config import Settings
+
+__all__ = ["RETRY_AFTER_CAP", "LLMClient"]
+
+M = TypeVar("M", bound=BaseModel)
+
+RETRY_AFTER_CAP = 5.0
+"""The longest Retry-After (seconds) that is waited for; a longer one fails the call."""
+
+_BACKOFF_FIRST = 0.25
+_BACKOFF_MAX = 2.0
+logger = logging.getLogger("adventorator.llm")
+
+
+class LLMClient:
+    """A configured model: ``complete_text`` and ``complete_structured``.
+
+    Build it with ``LLMClient.from_settings`` (``None`` means offline) or
+    directly. ``stats`` defaults to the process-wide ``default_stats``;
+    ``on_call`` receives a ``CallRecord`` after every attempt.
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str,
+        api_base: str | None = None,
+        api_key: str | None = None,
+        temperature: float = 0.7,
+        timeout: float = 20.0,
+        max_retries: int = 1,
+        max_prompt_tokens: int = 4096,
+        stats: LLMStats | None = None,
+        on_call: Callable[[CallRecord], None] | None = None,
+    ) -> None:
+        if timeout <= 0:
+            raise ValueError("timeout must be positive")
+        if max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        self.model = model
+        self.api_base = api_base
+        self._api_key = api_key
+        self.temperature = temperature
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_prompt_tokens = max_prompt_tokens
+        self.stats = stats if stats is not None else default_stats
+        self._on_call = on_call
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        stats: LLMStats | None = None,
+        on_call: Callable[[CallRecord], None] | None = None,
+    ) -> LLMClient | None:
+        """The client the settings describe, or ``None`` when ``llm_model`` is unset (offline)."""
+        model = (settings.llm_model or "").strip()
+        if not model:
+            return None
+        return cls(
+            model=model,
+            api_base=settings.llm_api_base or None,
+            api_key=settings.llm_api_key or None,
+            temperature=settings.llm_temperature,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+            max_prompt_tokens=settings.llm_max_prompt_tokens,
+            stats=stats,
+            on_call=on_call,
+        )
+
+    def __repr__(self) -> str:  # never shows the API key
+        return (
+            f"LLMClient(model={self.model!r}, timeout={self.timeout:g}, retries={self.max_retries})"
+        )
+
+    @property
+    def request_budget(self) -> float:
+        """Seconds one request may take, retries and waits included (a hard bound)."""
+        return self.timeout * (self.max_retries + 1) + _BACKOFF_MAX * self.max_retries
+
+    async def preload(self) -> None:
+        """Import litellm in a worker thread now, so the first call does not block the loop."""
+        await load_litellm_async()
+
+    async def complete_text(
+        self, messages: Sequence[Mapping[str, str]], *, name: str = "text"
+    ) -> str:
+        """The assistant's reply text; ``LLMError`` on any failure."""
+        prompt = [dict(message) for message in messages]
+        content = await self._request(prompt, name=name, response_format=None)
+        if content is None or not content.strip():
+            self.stats.count_invalid_output()
+            raise LLMError("the model returned invalid output: the reply was empty")
+        return content
+
+    async def complete_structured(
+        self, messages: Sequence[Mapping[str, str]], model_type: type[M], *, name: str
+    ) -> M:
+        """A validated ``model_type`` built from the model's JSON reply.
+
+        Sends ``response_format`` with the model's JSON Schema (named ``name``).
+        An invalid reply is retried once with the validation error appended as
+        a user message; a second invalid reply raises ``LLMError("the model
+        returned invalid output: …")``.
+        """
+        prompt = [dict(message) for message in messages]
+        response_format = response_format_for(model_type, name=name)
+        content = await self._request(prompt, name=name, response_format=response_format)
+        try:
+            return parse_structured(content, model_type)
+        except InvalidOutputError as first:
+            self.stats.count_invalid_output()
+            logger.warning("llm %s: invalid output, asking once more: %s", name, first.summary)
+            repair = repair_messages(prompt, invalid_reply=content, error=first)
+        content = await self._request(repair, name=name, response_format=response_format)
+        try:
+            return parse_structured(content, model_type)
+        except InvalidOutputError as second:
+            self.stats.count_invalid_output()
+            logger.warning("llm %s: invalid output again: %s", name, second.summary)
+            raise LLMError(f"the model returned invalid output: {second.summary}") from None
+
+    async def _request(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        name: str,
+        response_format: dict[str, Any] | None,
+    ) -> str | None:
+        """One request with retries; the reply content, or ``LLMError``."""
+        litellm = await load_litellm_async()
+        loop = asyncio.get_running_loop()
+        begun = loop.time()
+        deadline = begun + self.request_budget
+        attempt = 0
+        while True:
+            attempt += 1
+            attempt_timeout = min(self.timeout, deadline - loop.time())
+            started = time.perf_counter()
+            try:
+                response = await asyncio.wait_for(
+                    litellm.acompletion(
+                        model=self.model,
+                        messages=messages,
+                        api_base=self.api_base,
+                        api_key=self._api_key,
+                        temperature=self.temperature,
+                        timeout=attempt_timeout,
+                        num_retries=0,
+                        max_retries=0,
+                        drop_params=True,
+                        **({"response_format": response_format} if response_format else {}),
+                    ),
+                    attempt_timeout,
+                )
+                content = _reply_content(response)
+            except Exception as error:  # every litellm/openai/transport error and timeouts
+                failure = classify(error, timeout=attempt_timeout)
+                self._observe(name, attempt, failure.kind, started, failure.status_code)
+                wait = self._retry_wait(failure, attempt, deadline - loop.time())
+                if wait is None:
+                    elapsed = loop.time() - begun
+                    raise LLMError(self._final_message(failure, attempt, elapsed)) from error
+                self.stats.retries += 1
+                logger.info("llm %s: retrying in %.2f s after: %s", name, wait, failure.cause)
+                await asyncio.sleep(wait)
+                continue
+            self._observe(name, attempt, "ok", started, None)
+            return content
+
+    def _retry_wait(self, failure: Failure, attempt: int, remaining: float) -> float | None:
+        """Seconds to wait before retrying, or ``None`` to give up now."""
+        if not failure.transient or attempt > self.max_retries:
+            return None
+        wait: float = min(_BACKOFF_FIRST * 2.0 ** (attempt - 1), _BACKOFF_MAX)
+        if failure.retry_after is not None:
+            if failure.retry_after > RETRY_AFTER_CAP:
+                return None
+            wait = failure.retry_after
+        # Leave the next attempt a useful slice of the budget.
+        if remaining - wait < min(1.0, self.timeout / 4):
+            return None
+        return wait
+
+    def _final_message(self, failure: Failure, attempts: int, elapsed: float) -> str:
+        message = failure.cause
+        if failure.kind == "timeout":  # the time the caller waited, all attempts together
+            message = f"the model timed out after {_seconds(elapsed)} s"
+        if failure.kind == "rate_limited" and failure.retry_after is not None:
+            message += f", retry after {failure.retry_after:.3g} s"
+        if attempts > 1:
+            message += f" ({attempts} attempts)"
+        if self._api_key:
+            message = message.replace(self._api_key, "***")
+        return message
+
+    def _observe(
+        self, name: str, attempt: int, outcome: str, started: float, status: int | None
+    ) -> None:
+        latency = time.perf_counter() - started
+        record = CallRecord(name, self.model, attempt, outcome, latency, status)
+        self.stats.observe(record)
+        level = logging.INFO if outcome == "ok" else logging.WARNING
+        logger.log(
+            level,
+            "llm %s model=%s attempt=%d outcome=%s%s latency_ms=%.0f",
+            name,
+            self.model,
+            attempt,
+            outcome,
+            f" status={status}" if status is not None else "",
+            latency * 1000,
+        )
+        if self._on_call is not None:
+            try:
+                self._on_call(record)
+            except Exception:  # a metrics hook must not fail the call
+                logger.exception("llm on_call hook failed")
+
+
+def _reply_content(response: Any) -> str | None:
+    """The first choice's message content (``None`` when the model sent none)."""
+    try:
+        content = response.choices[0].message.content
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return content if isinstance(content, str) else None
+
+
+def _seconds(value: float) -> str:
+    """``20``, ``0.5``, ``1.2``: seconds to one decimal, without a trailing ``.0``."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text

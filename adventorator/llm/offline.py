@@ -1,0 +1,156 @@
+"""The offline narrator: deterministic keyword proposals and template narration.
+
+Used when no model is configured (``LLMClient.from_settings`` returned
+``None``). It is labelled as what it is: every proposal's ``reason`` starts with
+``"offline narrator:"``, and callers should show ``OFFLINE_NARRATOR_LABEL``
+next to the narration.
+
+``offline_proposal`` rules, in order:
+
+1. **Check.** Keyword rules (``_offline_rules.RULES``) map action words to a
+   check: saving throws ("resist the poison" → CON, "dodge" → DEX, "resist the
+   charm" → WIS), skills ("sneak"/"hide"/"creep" → Stealth, "climb"/"jump"/
+   "swim"/"push" → Athletics, "lie"/"bluff" → Deception, "persuade"/
+   "convince" → Persuasion, "search"/"look for"/"inspect" → Investigation,
+   "notice"/"spot"/"listen" → Perception, "pick the lock"/"pickpocket" →
+   Sleight of Hand, "tumble"/"balance" → Acrobatics, "recall"/"know about" →
+   Arcana, Religion, Nature or History by topic, "calm the horse" → Animal
+   Handling, "heal"/"treat wounds" → Medicine, "track" → Survival,
+   "intimidate"/"threaten" → Intimidation, "perform"/"sing" → Performance,
+   "read his intent"/"sense motive" → Insight) and, failing those, raw
+   ability checks ("break down" → STR, "hold my breath" → CON, "solve" → INT,
+   ...). The match that starts earliest in the text wins; on a tie, the
+   earlier rule (more specific) wins.
+2. **DC.** The most specific difficulty word anywhere in the text: "nearly
+   impossible" 30, "very hard" 25, "trivial"/"very easy" 5, "hard" 20,
+   "easy" 10, "medium" 15; otherwise 15 (medium).
+3. **No match.** No roll (``action="none"``): speech ("I say ...", a quote)
+   never needs one, and for anything else the offline narrator does not guess
+   a check; the reason says which case applied.
+
+No randomness anywhere: the same text always gives the same proposal and the
+same narration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from adventorator.llm._offline_rules import DIFFICULTY_RULES, KNOWLEDGE_TOPICS, RULES, TALK, Rule
+from adventorator.proposals import NarratorProposal
+from adventorator.rules.srd import DC_BY_DIFFICULTY, Ability, Skill
+
+__all__ = ["OFFLINE_NARRATOR_LABEL", "offline_narration", "offline_proposal"]
+
+OFFLINE_NARRATOR_LABEL = "offline narrator"
+_PREFIX = f"{OFFLINE_NARRATOR_LABEL}: "
+_DEFAULT_DIFFICULTY = "medium"
+
+
+def offline_proposal(player_text: str) -> NarratorProposal:
+    """The offline narrator's check for ``player_text`` (see the module docstring)."""
+    match = _first_match(player_text)
+    if match is None:
+        if TALK.search(player_text):
+            reason = "speech needs no roll"
+        else:
+            reason = "no action keyword matched, so no roll is proposed"
+        return NarratorProposal(action="none", reason=_PREFIX + reason)
+    rule, matched = match
+    skill = _knowledge_skill(player_text) if rule.knowledge else rule.skill
+    difficulty, dc_word = _difficulty(player_text)
+    dc = DC_BY_DIFFICULTY[difficulty]
+    title = _title(rule.action, rule.ability, skill)
+    dc_source = f'"{dc_word}"' if dc_word else "no difficulty word, so the default"
+    article = "an" if title[0] in "AEIOU" else "a"
+    reason = f'"{matched}" suggests {article} {title}; DC {dc} ({difficulty}: {dc_source})'
+    return NarratorProposal(
+        action=rule.action,
+        ability=rule.ability.value if rule.ability else None,
+        skill=skill.value if skill else None,
+        dc=dc,
+        reason=_PREFIX + reason,
+    )
+
+
+def _first_match(text: str) -> tuple[Rule, str] | None:
+    best: tuple[int, int, Rule, str] | None = None
+    for order, rule in enumerate(RULES):
+        found = rule.pattern.search(text)
+        if found and (best is None or (found.start(), order) < best[:2]):
+            best = (found.start(), order, rule, found.group(0))
+    if best is None:
+        return None
+    return best[2], " ".join(best[3].lower().split())
+
+
+def _knowledge_skill(text: str) -> Skill:
+    for skill, topic in KNOWLEDGE_TOPICS:
+        if topic.search(text):
+            return skill
+    return Skill.HISTORY
+
+
+def _difficulty(text: str) -> tuple[str, str | None]:
+    """The difficulty name and the words that set it (``None``: the default)."""
+    for pattern, difficulty in DIFFICULTY_RULES:
+        found = pattern.search(text)
+        if found:
+            return difficulty, " ".join(found.group(0).lower().split())
+    return _DEFAULT_DIFFICULTY, None
+
+
+def _title(action: str, ability: Ability | None, skill: Skill | None) -> str:
+    if skill is not None:
+        return f"{skill.ability.long} ({skill.long}) check"
+    assert ability is not None  # every non-skill rule names an ability
+    if action == "saving_throw":
+        return f"{ability.long} saving throw"
+    return f"{ability.long} check"
+
+
+_SUCCESS = (
+    "{name} steadies, commits, and makes it look easy. {The_check} succeeds, and the way "
+    "forward opens.",
+    "For a breathless moment it could go either way, then it comes good: {the_check} succeeds "
+    "for {name}.",
+    "{name} moves with quiet confidence. {The_check} succeeds, and nothing stands in the way now.",
+    "It takes everything {name} has, but it works. {The_check} is a success.",
+)
+_FAILURE = (
+    "{name} gives it a real try, but it does not come together. {The_check} fails.",
+    "Something goes wrong at the worst moment: {the_check} fails, and the situation shifts "
+    "against {name}.",
+    "{name} falls short this time. {The_check} fails, though the story goes on.",
+    "Despite {name}'s best effort, it slips away. {The_check} is a failure.",
+)
+_NO_ROLL = (
+    "{name} goes ahead; no roll is needed, and it simply happens.",
+    "No dice this time: {name} does it, and the scene moves on.",
+    "{name} acts without any need for a check, and the moment passes smoothly.",
+)
+
+
+def offline_narration(
+    *, player_text: str, character_name: str, check_title: str | None, success: bool | None
+) -> str:
+    """Template narration of the engine's outcome: success, failure, or no roll (``None``).
+
+    The template is chosen by a stable hash (BLAKE2b) of the player's text, so the
+    same input always gives the same narration, in every process.
+    """
+    name = " ".join(character_name.split()) or "The adventurer"
+    templates: tuple[str, ...] = _NO_ROLL if success is None else _SUCCESS if success else _FAILURE
+    title = " ".join((check_title or "").split())
+    the_check = f"the {title}" if title else "the attempt"
+    template = templates[_stable_index(player_text, len(templates))]
+    return template.format(
+        name=name, the_check=the_check, The_check=the_check[0].upper() + the_check[1:]
+    )
+
+
+def _stable_index(text: str, size: int) -> int:
+    normalised = re.sub(r"\s+", " ", text.strip().lower())
+    digest = hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % size

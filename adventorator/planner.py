@@ -1,0 +1,254 @@
+"""``act``: free text -> a command of the registry, then run, guide or ask.
+
+Outcomes, in order:
+1. an unknown or forbidden command is rejected with a message;
+2. missing or invalid arguments get guidance built from the registry: the
+   exact command and the option it needs, in the client's own syntax;
+3. confidence below the threshold, with alternatives, offers choices;
+4. otherwise the command runs through its normal handler, with the same
+   permission checks as if it had been typed.
+
+The catalogue the planner may choose from is the command registry itself
+(commands with ``planner=True``); there is no second list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from adventorator.commands._types import Choice, CommandSpec, Invocation, Reply, option_meta
+from adventorator.commands._usage import command_ref, usage
+from adventorator.errors import InputError, LLMError
+from adventorator.planner_offline import UNKNOWN
+from adventorator.proposals import PlannerOutput
+
+if TYPE_CHECKING:
+    from adventorator.proposals import PlanAlternative
+
+log = logging.getLogger("adventorator.planner")
+
+Status = Literal["executed", "needs_arguments", "ambiguous", "rejected"]
+EXIT_AMBIGUOUS = 3
+EXIT_REJECTED = 2
+
+
+@dataclass(frozen=True)
+class PlanReply:
+    """The planner's answer before rendering."""
+
+    status: Status
+    command: str | None
+    args: dict[str, Any]
+    message: str
+    choices: tuple[Choice, ...] = ()
+    result: Reply | None = None
+
+    def to_reply(self, *, planner: str, notice: str | None) -> Reply:
+        inner = self.result
+        data = {
+            "status": self.status,
+            "command": self.command,
+            "args": self.args,
+            "message": self.message,
+            "choices": [
+                {"number": n, "label": c.label, "command": c.command, "args": dict(c.args)}
+                for n, c in enumerate(self.choices, 1)
+            ],
+            "result": None if inner is None or inner.data is None else dict(inner.data),
+            "planner": planner,
+            "notice": notice,
+        }
+        text = inner.text if inner is not None else self.message
+        if self.choices:
+            text += "\n" + "\n".join(f"  {n}. {c.label}" for n, c in enumerate(self.choices, 1))
+        if notice:
+            text = f"{notice}\n{text}"
+        return Reply(
+            text=text,
+            markdown=None if inner is None else inner.markdown,
+            rich=None if inner is None or self.status != "executed" else inner.rich,
+            data=data,
+            ephemeral=self.status != "executed" or (inner is not None and inner.ephemeral),
+            choices=self.choices,
+            exit_code={"ambiguous": EXIT_AMBIGUOUS, "rejected": EXIT_REJECTED}.get(self.status, 0),
+        )
+
+
+def planner_commands() -> dict[str, CommandSpec]:
+    """The commands the planner may choose, by registry name."""
+    from adventorator.commands import COMMANDS
+
+    return {spec.name: spec for spec in COMMANDS if spec.planner}
+
+
+def catalogue_text() -> str:
+    """The registry as the LLM planner sees it: names, purposes and options."""
+    lines = []
+    for name, spec in planner_commands().items():
+        options = ", ".join(
+            f"{item.name}{'' if _has_default(item) else ' (required)'}: {option_meta(item).help}"
+            for item in spec.fields()
+            if option_meta(item).planner
+        )
+        lines.append(f"- {name}: {spec.help} Options: {options or 'none'}")
+    return "\n".join(lines)
+
+
+def _has_default(item: dataclasses.Field[Any]) -> bool:
+    return (
+        item.default is not dataclasses.MISSING or item.default_factory is not dataclasses.MISSING
+    )
+
+
+async def plan_text(invocation: Invocation, text: str) -> tuple[PlannerOutput, str, str | None]:
+    """The plan for ``text``: (plan, which planner answered, notice on fallback)."""
+    from adventorator.planner_offline import offline_plan
+
+    llm = invocation.app.llm()
+    if llm is not None:
+        from adventorator.llm import build_planner_messages
+
+        settings = invocation.app.settings
+        messages = build_planner_messages(
+            player_text=text,
+            catalogue=catalogue_text(),
+            max_prompt_tokens=settings.llm_max_prompt_tokens,
+            model=settings.llm_model,
+        )
+        try:
+            plan = await llm.complete_structured(messages, PlannerOutput, name="planner_output")
+            return plan, "llm", None
+        except LLMError as error:
+            log.warning("LLM planner failed, using the offline planner: %s", error)
+            notice = f"The LLM planner failed ({error}); the offline planner answered."
+            return offline_plan(text), "offline", notice
+    return offline_plan(text), "offline", None
+
+
+async def resolve_plan(
+    invocation: Invocation, plan: PlannerOutput, *, choose: int | None, threshold: float
+) -> PlanReply:
+    """Turn a plan into an outcome (see the module doc) and run it if it is clear."""
+    log.info("plan %s %s confidence=%.2f", plan.name, plan.args, plan.confidence)
+    commands = planner_commands()
+    choices = _choices(plan, commands)
+    if choose is not None:
+        if not 1 <= choose <= len(choices):
+            raise InputError(f"--choose must be between 1 and {len(choices)}, got {choose}")
+        picked = choices[choose - 1]
+        return await execute(invocation, commands, picked.command, dict(picked.args))
+    spec = commands.get(plan.name)
+    if spec is None:
+        return _rejected(invocation, plan.name, plan.args)
+    if plan.confidence < threshold and len(choices) > 1:
+        return PlanReply(
+            status="ambiguous",
+            command=plan.name,
+            args=dict(plan.args),
+            message=_ambiguous_message(invocation),
+            choices=tuple(choices),
+        )
+    return await execute(invocation, commands, plan.name, dict(plan.args))
+
+
+async def execute(
+    invocation: Invocation, commands: dict[str, CommandSpec], name: str, args: dict[str, Any]
+) -> PlanReply:
+    """Validate ``args`` against the command's options and run its handler."""
+    spec = commands.get(name)
+    if spec is None:
+        return _rejected(invocation, name, args)
+    problem = missing_or_invalid(spec, args)
+    if problem is not None:
+        missing, why = problem
+        return PlanReply(
+            status="needs_arguments",
+            command=name,
+            args=args,
+            message=guidance(spec, invocation, missing, why),
+        )
+    options = build_options(spec, args)
+    result = await spec.handler(invocation, options)
+    return PlanReply(status="executed", command=name, args=args, message=result.text, result=result)
+
+
+async def run_choice(invocation: Invocation, choice: Choice) -> Reply:
+    """Run a choice the user picked from an ambiguous plan."""
+    outcome = await execute(invocation, planner_commands(), choice.command, dict(choice.args))
+    return outcome.to_reply(planner="choice", notice=None)
+
+
+def missing_or_invalid(spec: CommandSpec, args: dict[str, Any]) -> tuple[list[str], str] | None:
+    """(options to ask for, why) when ``args`` cannot run ``spec``, else None."""
+    fields = {item.name: item for item in spec.fields() if option_meta(item).planner}
+    unknown = sorted(set(args) - set(fields))
+    required = [
+        name
+        for name, item in fields.items()
+        if (not _has_default(item) or name in spec.planner_requires)
+        and args.get(name) in (None, "")
+    ]
+    if unknown:
+        return required, f"unknown option {', '.join(map(repr, unknown))}"
+    if required:
+        return required, ""
+    try:
+        build_options(spec, args)
+    except InputError as error:
+        return list(args), str(error)
+    return None
+
+
+def build_options(spec: CommandSpec, args: dict[str, Any]) -> Any:
+    """The options dataclass from planner arguments, coerced and validated by pydantic."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(spec.options).validate_python(args)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise InputError(f"invalid arguments for {spec.name}: {problems}") from None
+
+
+def guidance(spec: CommandSpec, invocation: Invocation, missing: list[str], why: str) -> str:
+    """ "To create a character, use `adv sheet create --json '<sheet>'` (see ...)"."""
+    client = invocation.identity.client
+    purpose = spec.purpose or f"run {spec.name}"
+    text = f"To {purpose}, use `{usage(spec, client, missing)}`"
+    if spec.see_also:
+        text += f" (see `{command_ref(spec.see_also, client)}`)"
+    return f"{text}. {why[:1].upper()}{why[1:]}." if why else f"{text}."
+
+
+def _rejected(invocation: Invocation, name: str, args: dict[str, Any]) -> PlanReply:
+    client = invocation.identity.client
+    known = ", ".join(command_ref(n, client) for n in planner_commands())
+    what = "I don't know how to do that" if name == UNKNOWN else f"I can't run {name!r} for you"
+    return PlanReply(
+        status="rejected",
+        command=None if name == UNKNOWN else name,
+        args=args,
+        message=f"{what}. Commands I can run: {known}.",
+    )
+
+
+def _choices(plan: PlannerOutput, commands: dict[str, CommandSpec]) -> list[Choice]:
+    """The plan and its alternatives that name real commands, best first."""
+    readings: list[PlannerOutput | PlanAlternative] = [plan, *plan.alternatives[:3]]
+    choices = []
+    for reading in sorted(readings, key=lambda r: -r.confidence):
+        name = f"{reading.command} {reading.subcommand}" if reading.subcommand else reading.command
+        if name in commands:
+            args = dict(reading.args)
+            label = f"{name} " + " ".join(f"{k}={v!r}" for k, v in args.items())
+            choices.append(Choice(label=label.strip(), command=name, args=args))
+    return choices
+
+
+def _ambiguous_message(invocation: Invocation) -> str:
+    if invocation.identity.client == "discord":
+        return "I'm not sure what you meant. Pick one:"
+    return "I'm not sure what you meant. Run again with --choose N to pick one:"

@@ -1,0 +1,103 @@
+"""Transcripts of play: what players said, the mechanics, the narration."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from adventorator import repos
+from adventorator.db import Database
+from adventorator.models import TranscriptEntry
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A line to record; ``meta`` holds structured data such as a CheckResult."""
+
+    role: str  # player, narrator, mechanics or system
+    content: str
+    meta: dict[str, Any] | None = None
+    status: str = "ok"
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    """A recorded line, detached from any session."""
+
+    id: int
+    role: str
+    content: str
+    status: str
+    created_at: datetime
+    character_id: int | None = None
+    meta: dict[str, Any] | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_row(cls, row: TranscriptEntry) -> TranscriptLine:
+        return cls(
+            id=row.id,
+            role=row.role,
+            content=row.content,
+            status=row.status,
+            created_at=row.created_at,
+            character_id=row.character_id,
+            meta=row.meta,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "role": self.role,
+            "content": self.content,
+            "status": self.status,
+            "created_at": self.created_at.isoformat(),
+            "character_id": self.character_id,
+            "meta": self.meta,
+        }
+
+
+class TranscriptService:
+    """Writes a turn's lines in one transaction and reads recent ones."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def record(
+        self,
+        entries: Sequence[NewEntry],
+        *,
+        campaign_id: int,
+        scene_id: int,
+        player_id: int | None,
+        character_id: int | None,
+    ) -> list[int]:
+        """Store every entry or none of them; returns their ids in order."""
+        async with self._database.session_scope() as session:
+            rows = [
+                await repos.add_transcript_entry(
+                    session,
+                    campaign_id=campaign_id,
+                    scene_id=scene_id,
+                    player_id=player_id,
+                    character_id=character_id,
+                    role=entry.role,
+                    content=entry.content,
+                    meta=entry.meta,
+                    status=entry.status,
+                )
+                for entry in entries
+            ]
+            return [row.id for row in rows]
+
+    async def recent(self, scene_id: int, *, limit: int = 20) -> list[TranscriptLine]:
+        """The scene's last ``limit`` lines, oldest first."""
+        async with self._database.session_scope() as session:
+            rows = await repos.recent_transcript(session, scene_id, limit=limit)
+            return [TranscriptLine.from_row(row) for row in rows]
+
+    async def mark(self, entry_id: int, status: str) -> None:
+        """Change a line's status, e.g. to ``delivery_failed``."""
+        async with self._database.session_scope() as session:
+            await repos.set_transcript_status(session, entry_id, status)

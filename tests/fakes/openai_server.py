@@ -1,0 +1,334 @@
+"""A fake OpenAI-compatible chat completions server on loopback, for real-HTTP tests.
+
+``FakeLLMServer`` is a stdlib ``ThreadingHTTPServer`` on ``127.0.0.1`` (a free
+port) that answers ``POST /v1/chat/completions`` (auth is ignored), records
+every request, and replies from a script the test sets::
+
+    fake.reply_json({"narration": "You slip past."})  # content: that JSON, as a string
+    fake.reply_text("not json at all")  # content: the raw text
+    fake.reply_status(429, retry_after=1)  # an HTTP error, optional Retry-After
+    fake.reply_delay(2.0, then=...)  # wait, then `then` (or the default reply)
+    fake.reply_close()  # close the connection without a response
+
+Replies are consumed in order; when the queue is empty the ``default`` reply is
+used (a ``{"narration": "..."}`` JSON reply unless the test sets another).
+
+As a plugin (``pytest_plugins = ["tests.fakes.openai_server"]``) it provides
+the function-scoped fixture ``fake_llm``. Point litellm at it with
+``model="openai/fake-model"``, ``api_base=fake_llm.base_url``, ``api_key="test-key"``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+__all__ = [
+    "CloseReply",
+    "ContentReply",
+    "DelayReply",
+    "FakeLLMServer",
+    "RecordedRequest",
+    "Reply",
+    "StatusReply",
+    "fake_llm",
+    "free_port",
+]
+
+COMPLETIONS_PATH = "/v1/chat/completions"
+
+
+@dataclass(frozen=True)
+class ContentReply:
+    """A 200 chat completion whose assistant message content is ``content``."""
+
+    content: str
+
+
+@dataclass(frozen=True)
+class StatusReply:
+    """An HTTP error with an OpenAI-style error body and optional Retry-After."""
+
+    status: int
+    retry_after: float | str | None = None
+    message: str = "fake server error"
+
+
+@dataclass(frozen=True)
+class CloseReply:
+    """Close the connection without sending a response."""
+
+
+@dataclass(frozen=True)
+class DelayReply:
+    """Wait ``seconds``, then send ``then`` (the server's default reply when ``None``).
+
+    A delay is one reply: it never takes a later reply from the queue, so a
+    request the client abandoned cannot eat the script of the next one.
+    """
+
+    seconds: float
+    then: Reply | None = None
+
+
+Reply = ContentReply | StatusReply | CloseReply | DelayReply
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    received_at: float = field(compare=False)
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The chat messages of the request body."""
+        return list(self.body.get("messages", []))
+
+    @property
+    def prompt_text(self) -> str:
+        """Every message's content joined by newlines: for ``in`` assertions."""
+        return "\n".join(str(m.get("content", "")) for m in self.messages)
+
+
+class FakeLLMServer:
+    """The server and its script; start with ``start()``, stop with ``stop()``."""
+
+    def __init__(self, *, default: Reply | None = None, model: str = "fake-model") -> None:
+        self.default: Reply = default or ContentReply(json.dumps({"narration": "Default reply."}))
+        self.model = model
+        self.requests: list[RecordedRequest] = []
+        self._queue: deque[Reply] = deque()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._httpd = _Server(("127.0.0.1", 0), _Handler, self)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # so stop() returns quickly
+            name="fake-llm-server",
+            daemon=True,
+        )
+
+    # --- script --------------------------------------------------------------------------------
+
+    def reply(self, reply: Reply) -> FakeLLMServer:
+        """Queue any reply; returns self so calls chain."""
+        with self._lock:
+            self._queue.append(reply)
+        return self
+
+    def reply_json(self, obj: Any) -> FakeLLMServer:
+        """Queue a reply whose content is ``json.dumps(obj)``."""
+        return self.reply(ContentReply(json.dumps(obj)))
+
+    def reply_text(self, text: str) -> FakeLLMServer:
+        """Queue a reply whose content is ``text`` as is (e.g. garbage)."""
+        return self.reply(ContentReply(text))
+
+    def reply_status(
+        self, status: int, retry_after: float | str | None = None, message: str = "fake error"
+    ) -> FakeLLMServer:
+        """Queue an HTTP error reply (429, 500, ...), with a Retry-After header if given."""
+        return self.reply(StatusReply(status, retry_after, message))
+
+    def reply_delay(self, seconds: float, then: Reply | None = None) -> FakeLLMServer:
+        """Queue a delay; afterwards ``then`` is sent, or else the default reply."""
+        return self.reply(DelayReply(seconds, then))
+
+    def reply_close(self) -> FakeLLMServer:
+        """Queue a connection close without any response."""
+        return self.reply(CloseReply())
+
+    def set_default(self, reply: Reply) -> FakeLLMServer:
+        """The reply used when the queue is empty."""
+        self.default = reply
+        return self
+
+    @property
+    def pending(self) -> int:
+        """How many queued replies are not consumed yet."""
+        with self._lock:
+            return len(self._queue)
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI base URL, ``http://127.0.0.1:PORT/v1``."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self) -> FakeLLMServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, wake any delayed reply and close open keep-alive connections."""
+        self._stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:
+            _shutdown(connection)
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeLLMServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- used by the handler -------------------------------------------------------------------
+
+    def _next_reply(self) -> Reply:
+        with self._lock:
+            return self._queue.popleft() if self._queue else self.default
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def _track(self, connection: socket.socket, *, open_: bool) -> None:
+        with self._lock:
+            if open_:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+    def _completion(self, content: str) -> dict[str, Any]:
+        return {
+            "id": f"chatcmpl-fake-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": self.model,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+        }
+
+
+def _shutdown(connection: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_RDWR)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(
+        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], fake: FakeLLMServer
+    ) -> None:
+        self.fake = fake
+        super().__init__(address, handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like a real server
+    disable_nagle_algorithm = True  # else headers and body wait ~40 ms for a delayed ACK
+    timeout = 30  # an idle keep-alive connection's thread ends eventually
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.fake._track(self.connection, open_=True)
+
+    def finish(self) -> None:
+        self.server.fake._track(self.connection, open_=False)
+        with contextlib.suppress(OSError):
+            super().finish()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the per-request stderr log."""
+
+    def do_POST(self) -> None:
+        fake = self.server.fake
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            body = {"_unparseable": raw.decode("utf-8", "replace")}
+        fake._record(
+            RecordedRequest(
+                method="POST",
+                path=self.path,
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=body,
+                received_at=time.monotonic(),
+            )
+        )
+        if self.path.rstrip("/") != COMPLETIONS_PATH:
+            self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "fake"}})
+            return
+        self._send_reply(fake._next_reply())
+
+    def _send_reply(self, reply: Reply) -> None:
+        fake = self.server.fake
+        if isinstance(reply, DelayReply):
+            if fake._stopping.wait(reply.seconds):
+                self.close_connection = True
+                return
+            self._send_reply(reply.then if reply.then is not None else fake.default)
+        elif isinstance(reply, ContentReply):
+            self._send_json(200, fake._completion(reply.content))
+        elif isinstance(reply, StatusReply):
+            headers = {}
+            if reply.retry_after is not None:
+                headers["Retry-After"] = str(reply.retry_after)
+            error = {"message": reply.message, "type": "fake_error", "code": str(reply.status)}
+            self._send_json(reply.status, {"error": error}, headers)
+        else:  # CloseReply
+            self.close_connection = True
+            _shutdown(self.connection)
+
+    def _send_json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(obj).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:  # the client gave up (timeout) before the reply
+            self.close_connection = True
+
+
+def free_port() -> int:
+    """A loopback port with nothing listening on it (for connection-refused tests)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeLLMServer]:
+    """A started fake OpenAI-compatible server, stopped after the test."""
+    with FakeLLMServer() as server:
+        yield server

@@ -1,0 +1,40 @@
+"""Fixtures for the LLM layer: the fake OpenAI server, the network guard, clients.
+
+``pytest_plugins`` may only be declared in the root conftest, so the shared
+fixtures are imported here by name (the autouse ``network_guard`` applies to
+every test in this directory).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from adventorator.llm import LLMClient, LLMStats
+from tests.fakes.network_guard import network_guard
+from tests.fakes.openai_server import FakeLLMServer, fake_llm
+from tests.llm.helpers import MODEL, TEST_KEY
+
+__all__ = ["fake_llm", "network_guard"]
+
+
+@pytest.fixture
+def make_client(fake_llm: FakeLLMServer) -> Callable[..., LLMClient]:
+    """A client for the fake server, with its own stats; keyword overrides allowed."""
+
+    def make(**overrides: Any) -> LLMClient:
+        options: dict[str, Any] = {
+            "model": MODEL,
+            "api_base": fake_llm.base_url,
+            "api_key": TEST_KEY,
+            "temperature": 0.2,
+            "timeout": 5.0,
+            "max_retries": 1,
+            "stats": LLMStats(),
+        }
+        options.update(overrides)
+        return LLMClient(**options)
+
+    return make
