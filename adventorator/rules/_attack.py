@@ -14,10 +14,9 @@ from typing import Any
 
 from adventorator.rules._check import d20_expression, resolve_advantage
 from adventorator.rules._render import attack_markdown, attack_text
+from adventorator.rules._results import D20Test
 from adventorator.rules._types import BonusDice, BonusDiceRoll, Modifier
 from adventorator.rules.dice import (
-    Advantage,
-    DieRecord,
     RollResult,
     double_dice,
     render_markdown,
@@ -35,25 +34,14 @@ _BONUS_LIMIT = 100
 
 
 @dataclass(frozen=True, kw_only=True)
-class AttackResult:
+class AttackResult(D20Test):
     """How an attack roll's total and outcome were reached.
 
     ``total`` is ``natural + modifier``; ``hit`` is None when no AC was given,
     but ``critical`` (natural 20) and ``fumble`` (natural 1) are always known.
     """
 
-    d20_roll: RollResult
-    natural: int
-    modifiers: tuple[Modifier, ...]
-    bonus_rolls: tuple[BonusDiceRoll, ...]
-    total: int
     target_ac: int | None
-    advantage: Advantage
-
-    @property
-    def dice(self) -> tuple[DieRecord, ...]:
-        """Every d20 rolled, in order: kept, dropped and rerolled ones."""
-        return tuple(d for d in self.d20_roll.dice if d.sides == 20)
 
     @property
     def critical(self) -> bool:
@@ -74,32 +62,10 @@ class AttackResult:
             return False
         return None if self.target_ac is None else self.total >= self.target_ac
 
-    @property
-    def breakdown(self) -> tuple[Modifier, ...]:
-        """Every non-d20 term: flat modifiers, then each bonus dice total."""
-        rolled = tuple(Modifier(r.bonus.label, r.result.total) for r in self.bonus_rolls)
-        return self.modifiers + rolled
-
-    @property
-    def modifier(self) -> int:
-        """Sum of ``breakdown``."""
-        return sum(m.value for m in self.breakdown)
-
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict; ``total == natural + modifier``."""
         return {
-            "expression": self.d20_roll.expression,
-            "advantage": self.advantage.name.lower(),
-            "d20": [d.value for d in self.dice],
-            "d20_dice": [
-                {"value": d.value, "kept": d.kept, "rerolled": d.rerolled} for d in self.dice
-            ],
-            "natural": self.natural,
-            "kept": self.natural,
-            "modifier": self.modifier,
-            "breakdown": [{"source": m.source, "value": m.value} for m in self.breakdown],
-            "bonus_dice": [r.to_json() for r in self.bonus_rolls],
-            "total": self.total,
+            **self.d20_json(kept=self.natural),
             "target_ac": self.target_ac,
             "hit": self.hit,
             "critical": self.critical,

@@ -12,38 +12,28 @@ from adventorator.rules.dice import Advantage, DieRecord, RollResult
 if TYPE_CHECKING:
     from adventorator.rules._check import CheckInput
 
-__all__ = ["CheckResult", "ContestResult", "GroupCheckResult"]
+__all__ = ["CheckResult", "ContestResult", "D20Test", "GroupCheckResult"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class CheckResult:
-    """How a check's total was reached.
+class D20Test:
+    """What checks and attacks share: a d20, flat modifiers and bonus dice.
 
-    ``natural`` is the face of the kept d20; ``d20`` is what it counts as, which
-    differs only when Reliable Talent lifts a 9 or lower to 10. ``total`` is
-    always ``d20 + modifier``, where ``modifier`` sums ``breakdown``: the flat
-    ``modifiers`` followed by one entry per rolled bonus dice expression.
+    ``natural`` is the face of the kept d20; ``modifier`` sums ``breakdown``:
+    the flat ``modifiers`` followed by one entry per rolled bonus dice expression.
     """
 
-    check: CheckInput
     d20_roll: RollResult
     natural: int
-    d20: int
     modifiers: tuple[Modifier, ...]
     bonus_rolls: tuple[BonusDiceRoll, ...]
     total: int
-    success: bool | None
     advantage: Advantage
 
     @property
     def dice(self) -> tuple[DieRecord, ...]:
         """Every d20 rolled, in order: kept, dropped and rerolled ones."""
         return tuple(d for d in self.d20_roll.dice if d.sides == 20)
-
-    @property
-    def reliable_talent_applied(self) -> bool:
-        """True when Reliable Talent raised the kept die."""
-        return self.d20 != self.natural
 
     @property
     def breakdown(self) -> tuple[Modifier, ...]:
@@ -55,6 +45,42 @@ class CheckResult:
     def modifier(self) -> int:
         """Sum of ``breakdown``: everything added to the d20."""
         return sum(m.value for m in self.breakdown)
+
+    def d20_json(self, *, kept: int) -> dict[str, Any]:
+        """The JSON keys every d20 test has; ``kept`` is what the kept die counts as."""
+        return {
+            "expression": self.d20_roll.expression,
+            "advantage": self.advantage.name.lower(),
+            "d20": [d.value for d in self.dice],
+            "d20_dice": [
+                {"value": d.value, "kept": d.kept, "rerolled": d.rerolled} for d in self.dice
+            ],
+            "natural": self.natural,
+            "kept": kept,
+            "modifier": self.modifier,
+            "breakdown": [{"source": m.source, "value": m.value} for m in self.breakdown],
+            "bonus_dice": [r.to_json() for r in self.bonus_rolls],
+            "total": self.total,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckResult(D20Test):
+    """How a check's total was reached.
+
+    ``d20`` is what the kept die counts as, which differs from ``natural`` only
+    when Reliable Talent lifts a 9 or lower to 10. ``total`` is always
+    ``d20 + modifier``.
+    """
+
+    check: CheckInput
+    d20: int
+    success: bool | None
+
+    @property
+    def reliable_talent_applied(self) -> bool:
+        """True when Reliable Talent raised the kept die."""
+        return self.d20 != self.natural
 
     @property
     def dc(self) -> int | None:
@@ -73,19 +99,8 @@ class CheckResult:
             "ability": check.resolved_ability.value,
             "skill": None if check.skill is None else check.skill.value,
             "title": check.title,
-            "expression": self.d20_roll.expression,
-            "advantage": self.advantage.name.lower(),
-            "d20": [d.value for d in self.dice],
-            "d20_dice": [
-                {"value": d.value, "kept": d.kept, "rerolled": d.rerolled} for d in self.dice
-            ],
-            "natural": self.natural,
-            "kept": self.d20,
+            **self.d20_json(kept=self.d20),
             "reliable_talent": self.reliable_talent_applied,
-            "modifier": self.modifier,
-            "breakdown": [{"source": m.source, "value": m.value} for m in self.breakdown],
-            "bonus_dice": [r.to_json() for r in self.bonus_rolls],
-            "total": self.total,
             "dc": self.dc,
             "success": self.success,
         }
