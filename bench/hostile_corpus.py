@@ -114,7 +114,8 @@ HOSTILE_CASES: list[HostileCase] = [
     # Exact odds that cannot be computed, or only slowly: refused.
     HostileCase("stats-explosion", "1d20e20", DiceStatsError, mode="stats"),
     HostileCase("stats-rr", "1d20rr1", DiceStatsError, mode="stats"),
-    HostileCase("stats-100d100", "100d100", None, mode="stats"),
+    HostileCase("stats-100d100", "100d100", DiceStatsError, False, mode="stats"),
+    HostileCase("stats-60d100", "60d100", None, mode="stats"),
     HostileCase("stats-1000d6", "1000d6", DiceStatsError, False, mode="stats"),
     HostileCase("stats-1000d6kh500", "1000d6kh500", DiceStatsError, False, mode="stats"),
     HostileCase(

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from adventorator.rules.dice import DEFAULT_LIMITS, DiceError, distribution, roll
+from adventorator.rules.dice import (
+    DEFAULT_LIMITS,
+    DiceError,
+    DiceLimitError,
+    Limits,
+    distribution,
+    roll,
+)
 from bench.hostile_corpus import HOSTILE_CASES, HostileCase
 
 from .conftest import CountingRandom
@@ -43,3 +50,19 @@ def test_hostile_input(case: HostileCase) -> None:
         assert len(str(raised)) < 200  # never echoes a megabyte back
         assert "\n" not in str(raised)
     assert rng.calls <= DEFAULT_LIMITS.max_rolls
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["20d6e6", "20d6e>1", "5d6rr<6", "10d6ro<7", "10d20ra>0", "1d20eh1", "1d2e2"],
+)
+def test_tight_roll_limit_bounds_the_work(expression: str) -> None:
+    limits = Limits(max_rolls=25)
+    for seed in range(30):
+        rng = CountingRandom(seed)
+        try:
+            result = roll(expression, rng=rng, limits=limits)
+        except DiceLimitError:
+            assert rng.calls <= 25
+        else:
+            assert len(result.dice) == rng.calls <= 25

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from adventorator.rules.dice import (
     DiceError,
+    DiceLimitError,
     DiceStatsError,
     DiceValueError,
     RollResult,
@@ -20,7 +21,7 @@ from adventorator.rules.dice import (
     roll,
 )
 
-from .conftest import expressions
+from .conftest import CountingRandom, dice_terms, expressions
 
 _SEEDS = st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=8)
 _SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -159,3 +160,21 @@ def test_dice_like_text_rolls_or_raises_a_dice_error(text: str) -> None:
         assert isinstance(result.total, int)
         render_markdown(result)
     assert position is None or 0 <= position <= len(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(term=dice_terms(max_count=20), seed=st.integers(0, 2**32 - 1))
+def test_dice_term_total_is_its_kept_dice(term: str, seed: int) -> None:
+    """Static bounds hold even where exact odds are refused (explosions, rr)."""
+    rng = CountingRandom(seed)
+    try:
+        result = roll(term, rng=rng)
+    except DiceLimitError:
+        assert rng.calls <= 1000
+        return
+    kept = [die.value for die in result.dice if die.kept]
+    assert result.total == sum(kept)
+    assert len(result.dice) == rng.calls <= 1000
+    sides = result.dice[0].sides if result.dice else 1
+    assert all(0 <= die.value <= sides + 1 for die in result.dice)  # mi/ma may go to sides + 1
+    assert 0 <= result.total <= len(kept) * (sides + 1)

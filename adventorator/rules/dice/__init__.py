@@ -1,12 +1,13 @@
 """Dice notation engine: d20-compatible notation, injected randomness, exact odds.
 
-    >>> import random
-    >>> from adventorator.rules import dice
-    >>> result = dice.roll("2d20kh1 + 5", rng=random.Random(7))
-    >>> dice.render_markdown(result)          # e.g. '2d20kh1 (19, ~~3~~) + 5 = `24`'
-    >>> dice.distribution("4d6kh3").mean      # 12.2445...
+    import random
+    from adventorator.rules import dice
 
-Notation follows d20 1.1.2 (the spec is ``/work/shared/reference/dice-notation.md``)
+    result = dice.roll("2d20kh1 + 5", rng=random.Random(7))
+    dice.render_markdown(result)        # '2d20kh1 (19, ~~3~~) + 5 = `24`', say
+    dice.distribution("4d6kh3").mean    # 12.2445...
+
+Notation follows d20 1.1.2 (see the shared compatibility spec, ``dice-notation.md``)
 with three deliberate differences: ``d%`` is 1-100, ``D`` works as ``d``, and
 whitespace may separate any two tokens (``4d6 kh3``). Annotations may not
 contain control characters (terminal and Discord safety).

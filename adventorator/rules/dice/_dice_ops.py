@@ -270,7 +270,7 @@ def member_op(op: Op) -> MemberOp:
     return apply
 
 
-def apply_view_op(paren: ParenResult, op: Op, as_dice: DiceOp, as_members: MemberOp) -> None:
+def apply_view_op(paren: ParenResult, as_dice: DiceOp, as_members: MemberOp, ctx: Context) -> None:
     """k/p on ``(x)``: act on the set inside, through any nesting of parentheses.
 
     ``(4d6)kh3`` keeps dice, ``((1, 2, 3))kh1`` keeps set members, and
@@ -282,7 +282,7 @@ def apply_view_op(paren: ParenResult, op: Op, as_dice: DiceOp, as_members: Membe
         chain.append(node)
         node = node.inner
     if isinstance(node, DiceResult):
-        as_dice(node, _NO_CONTEXT)
+        as_dice(node, ctx)
         node.recount()
     elif isinstance(node, SetResult):
         as_members(node.items)
@@ -292,10 +292,3 @@ def apply_view_op(paren: ParenResult, op: Op, as_dice: DiceOp, as_members: Membe
     for outer in reversed(chain):
         outer.total = outer.inner.total if outer.kept else 0
     paren.total = paren.inner.total if paren.kept else 0
-
-
-def _no_draw(sides: int) -> int:
-    raise AssertionError("k and p never roll dice")
-
-
-_NO_CONTEXT = Context(_no_draw, 0, "")

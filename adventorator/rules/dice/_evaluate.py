@@ -93,6 +93,14 @@ class _Compiler:
 
             return one_die
         counter = range(count)
+        if not ops:
+
+            def plain_dice(ctx: Context) -> Result:
+                draw = ctx.randrange
+                values = [draw(sides) + 1 for _ in counter]
+                return DiceResult(node, values, sum(values))
+
+            return plain_dice
 
         def dice(ctx: Context) -> Result:
             draw = ctx.randrange
@@ -122,12 +130,12 @@ class _Compiler:
         inner = self.node(node.inner, fresh=fresh or bool(node.ops))
         if not node.ops:
             return lambda ctx: ParenResult(node, inner(ctx))
-        view_ops = [(op, dice_op(op, self.source), member_op(op)) for op in node.ops]
+        view_ops = [(dice_op(op, self.source), member_op(op)) for op in node.ops]
 
         def paren(ctx: Context) -> Result:
             res = ParenResult(node, inner(ctx))
-            for op, as_dice, as_members in view_ops:
-                apply_view_op(res, op, as_dice, as_members)
+            for as_dice, as_members in view_ops:
+                apply_view_op(res, as_dice, as_members, ctx)
             return res
 
         return paren

@@ -18,8 +18,9 @@ class Limits:
       sign, or change of operator precedence is one level.
     - ``max_terms``: numbers, dice and sets in one expression.
     - ``max_sides``: faces of one die.
-    - ``max_stats_work``: work units ``distribution()`` may spend (about one
-      unit per probability combined) before giving up with ``DiceStatsError``.
+    - ``max_stats_work``: work units ``distribution()`` may spend before giving
+      up with ``DiceStatsError`` (a unit is about half a microsecond; see
+      ``_stats_base.Budget``).
     """
 
     max_length: int = 1000
@@ -27,7 +28,7 @@ class Limits:
     max_depth: int = 50
     max_terms: int = 200
     max_sides: int = 10_000
-    max_stats_work: int = 2_000_000
+    max_stats_work: int = 1_500_000
 
     def __post_init__(self) -> None:
         for spec in fields(self):

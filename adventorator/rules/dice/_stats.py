@@ -108,7 +108,7 @@ def _set(items: tuple[Node, ...], ops: tuple[Op, ...], budget: Budget) -> Dist:
             result = combine(result, member, _add, budget, what)
         return result
     size = math.prod(len(member.counts) for member in members)
-    budget.spend(size * (len(members) + len(ops)), what)
+    budget.spend(size * (5 + len(members) + len(ops)), what)
     counts: dict[Number, int] = {}
     everyone = list(range(len(members)))
     for combo in itertools.product(*(member.counts.items() for member in members)):
