@@ -68,6 +68,7 @@ class TurnResult:
     narrator: str  # "llm" or "offline"
     notice: str | None = None  # e.g. why the offline narrator answered
     transcript_ids: tuple[int, ...] = ()  # the entries written for this turn
+    notes: tuple[str, ...] = ()  # adjustments made to the proposal, e.g. a clamped DC
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class TurnResult:
             "narrator": self.narrator,
             "notice": self.notice,
             "transcript_ids": list(self.transcript_ids),
+            "notes": list(self.notes),
         }
 
 
@@ -169,7 +171,8 @@ async def run_orchestrator(
             valid.kind, ability=valid.ability, skill=valid.skill, dc=valid.dc
         )
         result = ruleset.perform_check(check_input, rng=rng)
-    narration = await narrator.narrate(player_text, result, valid.reason)
+    # Model text may hold a NUL, which Postgres cannot store; show what is stored.
+    narration = (await narrator.narrate(player_text, result, valid.reason)).replace("\x00", "")
 
     entries = [player_entry]
     if result is not None:
@@ -191,6 +194,7 @@ async def run_orchestrator(
         narrator=narrator.name,
         notice=narrator.notice,
         transcript_ids=tuple(ids_written),
+        notes=valid.notes,
     )
 
 

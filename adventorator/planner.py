@@ -89,12 +89,18 @@ def catalogue_text() -> str:
     lines = []
     for name, spec in planner_commands().items():
         options = ", ".join(
-            f"{item.name}{'' if _has_default(item) else ' (required)'}: {option_meta(item).help}"
+            f"{item.name}{' (required)' if _required(spec, item) else ''}: {option_meta(item).help}"
             for item in spec.fields()
             if option_meta(item).planner
         )
         lines.append(f"- {name}: {spec.help} Options: {options or 'none'}")
-    return "\n".join(lines)
+    # One block per command, separated by blank lines: the prompt builder keeps
+    # whole blocks, in order, while they fit the token budget.
+    return "\n\n".join(lines)
+
+
+def _required(spec: CommandSpec, item: dataclasses.Field[Any]) -> bool:
+    return not _has_default(item) or item.name in spec.planner_requires
 
 
 def _has_default(item: dataclasses.Field[Any]) -> bool:
@@ -188,8 +194,7 @@ def missing_or_invalid(spec: CommandSpec, args: dict[str, Any]) -> tuple[list[st
     required = [
         name
         for name, item in fields.items()
-        if (not _has_default(item) or name in spec.planner_requires)
-        and args.get(name) in (None, "")
+        if _required(spec, item) and args.get(name) in (None, "")
     ]
     if unknown:
         return required, f"unknown option {', '.join(map(repr, unknown))}"
@@ -207,10 +212,28 @@ def build_options(spec: CommandSpec, args: dict[str, Any]) -> Any:
     from pydantic import TypeAdapter, ValidationError
 
     try:
-        return TypeAdapter(spec.options).validate_python(args)
+        options = TypeAdapter(spec.options).validate_python(args)
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
         raise InputError(f"invalid arguments for {spec.name}: {problems}") from None
+    out_of_range = _out_of_range(spec, options)
+    if out_of_range:
+        raise InputError(f"invalid arguments for {spec.name}: {out_of_range}")
+    return options
+
+
+def _out_of_range(spec: CommandSpec, options: Any) -> str:
+    """The options' min/max bounds from the registry, as the CLI enforces them."""
+    problems = []
+    for item in spec.fields():
+        meta, value = option_meta(item), getattr(options, item.name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            continue
+        if meta.min is not None and value < meta.min:
+            problems.append(f"{item.name}: must be at least {meta.min}, got {value}")
+        if meta.max is not None and value > meta.max:
+            problems.append(f"{item.name}: must be at most {meta.max}, got {value}")
+    return "; ".join(problems)
 
 
 def guidance(spec: CommandSpec, invocation: Invocation, missing: list[str], why: str) -> str:

@@ -40,6 +40,8 @@ def _message(text: str) -> str:
         raise InputError(
             f"the message is {len(text):,} characters; the limit is {MAX_MESSAGE_CHARS:,}"
         )
+    if "\x00" in text:  # PostgreSQL text cannot store it; SQLite would
+        raise InputError("the message contains a NUL character (\\x00); remove it")
     return text
 
 
@@ -65,6 +67,7 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
         lines = [f"The narrator's proposal was rejected: {turn.reason}. Nothing was rolled."]
     else:
         lines = [] if turn.check is None else [turn.check.text()]
+        lines += [f"({note})" for note in turn.notes]
         lines.append(f"{turn.narration}{label}")
     markdown_lines = list(lines)
     if turn.check is not None and not turn.rejected:

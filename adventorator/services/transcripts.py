@@ -83,8 +83,8 @@ class TranscriptService:
                     player_id=player_id,
                     character_id=character_id,
                     role=entry.role,
-                    content=entry.content,
-                    meta=entry.meta,
+                    content=_without_nul(entry.content),
+                    meta=_without_nul(entry.meta),
                     status=entry.status,
                 )
                 for entry in entries
@@ -101,3 +101,18 @@ class TranscriptService:
         """Change a line's status, e.g. to ``delivery_failed``."""
         async with self._database.session_scope() as session:
             await repos.set_transcript_status(session, entry_id, status)
+
+
+def _without_nul(value: Any) -> Any:
+    """``value`` with NUL characters dropped from every string in it.
+
+    PostgreSQL text and jsonb cannot hold U+0000 (SQLite can), and lines such
+    as the narration come from a model, so a stray NUL must not lose a turn.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(item) for item in value]
+    return value
