@@ -179,3 +179,33 @@ class TranscriptEntry(Timestamped, Base):
     content: Mapped[str] = mapped_column(Text)
     meta: Mapped[dict[str, Any] | None]
     status: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")
+
+
+INTERACTION_KINDS = ("command", "component")
+INTERACTION_STATUSES = ("running", "done", "chosen")
+
+
+class Interaction(Base):
+    """A Discord interaction some instance claimed: answered once, replayed on redelivery.
+
+    ``id`` is Discord's snowflake. The first instance to insert it runs it; any
+    other (or a redelivery) answers with the stored ``response``. ``meta`` keeps
+    what a later interaction needs, such as the choices behind buttons.
+    """
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {INTERACTION_KINDS}", name="kind"),
+        CheckConstraint(f"status IN {INTERACTION_STATUSES}", name="status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    command: Mapped[str | None] = mapped_column(String(100))
+    user_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20), default="running", server_default="running")
+    response: Mapped[dict[str, Any] | None]
+    meta: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(
+        default=utcnow, server_default=func.now(), index=True
+    )

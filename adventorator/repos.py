@@ -8,13 +8,15 @@ instances cannot collide.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import RowMapping, Select, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from adventorator.errors import ConflictError
 from adventorator.models import (
@@ -22,6 +24,7 @@ from adventorator.models import (
     Base,
     Campaign,
     Character,
+    Interaction,
     Player,
     Scene,
     TranscriptEntry,
@@ -229,3 +232,126 @@ async def set_transcript_status(session: AsyncSession, entry_id: int, status: st
     if entry is not None:
         entry.status = status
         await session.flush()
+
+
+# Interactions (Discord idempotency) ----------------------------------------
+#
+# These run on every Discord interaction, so they take a Core ``AsyncConnection``
+# (in autocommit mode, from ``InteractionService``) rather than an ORM session,
+# and reuse prebuilt statements: the ORM session layer cost more than the
+# statements themselves.
+
+_INTERACTIONS = Base.metadata.tables[Interaction.__tablename__]
+_CLAIM_STATEMENTS: dict[str, Any] = {}
+_FINISH_STATEMENTS: dict[tuple[str, ...], Any] = {}
+_GET_INTERACTION = select(_INTERACTIONS).where(_INTERACTIONS.c.id == bindparam("interaction_id"))
+_CONSUME_INTERACTION = (
+    update(_INTERACTIONS)
+    .where(_INTERACTIONS.c.id == bindparam("interaction_id"), _INTERACTIONS.c.status == "done")
+    .values(status="chosen")
+)
+
+
+def _claim_statement(dialect: str) -> Any:
+    statement = _CLAIM_STATEMENTS.get(dialect)
+    if statement is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = _CLAIM_STATEMENTS[dialect] = (
+            insert(_INTERACTIONS)
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(_INTERACTIONS.c.id)
+        )
+    return statement
+
+
+async def claim_interaction(
+    connection: AsyncConnection,
+    *,
+    interaction_id: str,
+    kind: str,
+    user_id: str,
+    command: str | None = None,
+    response: dict[str, Any] | None = None,
+) -> bool:
+    """Insert the interaction unless any instance already did; True when this call claimed it.
+
+    One statement (``INSERT ... ON CONFLICT DO NOTHING RETURNING id``): of two
+    instances racing on one id, exactly one gets True.
+    """
+    values = {
+        "id": interaction_id,
+        "kind": kind,
+        "user_id": user_id,
+        "command": command,
+        "response": response,
+        "meta": None,
+        "status": "running",
+        "created_at": utcnow(),
+    }
+    result = await connection.execute(_claim_statement(connection.dialect.name), values)
+    return result.first() is not None
+
+
+async def get_interaction(connection: AsyncConnection, interaction_id: str) -> RowMapping | None:
+    """The interaction's row (columns by name), or None."""
+    result = await connection.execute(_GET_INTERACTION, {"interaction_id": interaction_id})
+    return result.mappings().first()
+
+
+async def finish_interaction(
+    connection: AsyncConnection,
+    interaction_id: str,
+    *,
+    status: str = "done",
+    response: dict[str, Any] | None = None,
+    meta: dict[str, Any] | None = None,
+) -> None:
+    """Record the outcome; ``response`` and ``meta`` are only written when given."""
+    values: dict[str, Any] = {"status": status}
+    if response is not None:
+        values["response"] = response
+    if meta is not None:
+        values["meta"] = meta
+    columns = tuple(values)
+    statement = _FINISH_STATEMENTS.get(columns)
+    if statement is None:
+        statement = _FINISH_STATEMENTS[columns] = (
+            update(_INTERACTIONS)
+            .where(_INTERACTIONS.c.id == bindparam("interaction_id"))
+            .values({column: bindparam(f"new_{column}") for column in columns})
+        )
+    params = {f"new_{column}": value for column, value in values.items()}
+    await connection.execute(statement, {"interaction_id": interaction_id, **params})
+
+
+async def consume_interaction(connection: AsyncConnection, interaction_id: str) -> bool:
+    """Move a ``done`` interaction to ``chosen``; False when it was not ``done`` (used already)."""
+    result = await connection.execute(_CONSUME_INTERACTION, {"interaction_id": interaction_id})
+    return bool(result.rowcount)
+
+
+async def prune_interactions(connection: AsyncConnection, *, before: datetime) -> int:
+    """Delete interactions created before ``before``; returns how many."""
+    result = await connection.execute(
+        delete(_INTERACTIONS).where(_INTERACTIONS.c.created_at < before)
+    )
+    return int(result.rowcount or 0)
+
+
+# Cross-instance cache invalidation ------------------------------------------
+
+CHARACTER_CHANNEL = "adventorator_characters"
+
+
+async def notify_character_change(
+    session: AsyncSession, *, campaign_id: int, character_id: int
+) -> None:
+    """Tell other instances (LISTEN on CHARACTER_CHANNEL) that a character changed.
+
+    Postgres delivers the notification when the transaction commits, and not
+    at all if it rolls back. A no-op on SQLite, which serves one process.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    payload = json.dumps({"campaign_id": campaign_id, "character_id": character_id})
+    await session.execute(select(func.pg_notify(CHARACTER_CHANNEL, payload)))

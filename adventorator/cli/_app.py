@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from adventorator import __version__
-from adventorator.cli import _admin
+from adventorator.cli import _admin, _serve
+from adventorator.cli._doctor import doctor
 from adventorator.cli._generate import add_command
 from adventorator.cli._run import global_options
 from adventorator.commands import COMMANDS, GROUP_HELP
@@ -60,4 +61,6 @@ def build_app() -> typer.Typer:
         add_command(parent, spec)
     app.add_typer(_admin.db_app, name="db")
     app.add_typer(_admin.config_app, name="config")
+    app.command("doctor")(doctor)
+    _serve.add_to(app)
     return app

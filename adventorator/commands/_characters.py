@@ -22,6 +22,17 @@ async def character_for(invocation: Invocation, name: str | None) -> CharacterRe
         campaign = invocation.identity.campaign_key
         raise NotFoundError(
             f"you have no character in campaign {campaign!r}: "
-            "create one with `adv sheet create --file SHEET.json`"
+            f"create one with {_create_hint(invocation)}"
         )
     return record
+
+
+def _create_hint(invocation: Invocation) -> str:
+    """How to create a sheet, in the client's own syntax."""
+    if invocation.identity.client == "cli":
+        return "`adv sheet create --file SHEET.json`"
+    from adventorator.commands import find_command
+    from adventorator.commands._usage import usage
+
+    spec = find_command("sheet create")
+    return f"`{usage(spec, 'discord', ['json'])}`" if spec else "`/sheet create`"

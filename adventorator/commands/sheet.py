@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from adventorator.commands._sheet_view import sheet_panel, sheet_text
 from adventorator.commands._types import CommandSpec, Invocation, Reply, option
+from adventorator.commands._usage import command_ref
 from adventorator.errors import InputError
+from adventorator.identity import Client
 
 if TYPE_CHECKING:
     from adventorator.schemas import CharacterSheet
@@ -60,7 +62,7 @@ class NoOptions:
     pass
 
 
-def read_document(options: SheetCreateOptions | SheetUpdateOptions) -> str:
+def read_document(options: SheetCreateOptions | SheetUpdateOptions, client: Client) -> str:
     """The JSON text given by --json or --file (exactly one).
 
     Files and stdin are read only just past the size limit: the parser then
@@ -69,6 +71,8 @@ def read_document(options: SheetCreateOptions | SheetUpdateOptions) -> str:
     from adventorator.schemas import MAX_SHEET_BYTES
 
     if (options.json is None) == (options.file is None):
+        if client == "discord":
+            raise InputError("give the document in the json option")
         raise InputError("give exactly one of --json TEXT or --file PATH ('-' for stdin)")
     if options.json is not None:
         return options.json
@@ -89,7 +93,7 @@ def read_document(options: SheetCreateOptions | SheetUpdateOptions) -> str:
 async def create(invocation: Invocation, options: SheetCreateOptions) -> Reply:
     from adventorator.schemas import parse_sheet_json
 
-    sheet = parse_sheet_json(read_document(options))
+    sheet = parse_sheet_json(read_document(options, invocation.identity.client))
     ids = await invocation.app.resolve(invocation.identity)
     service = await invocation.app.characters()
     record = await service.create(
@@ -120,7 +124,9 @@ async def list_sheets(invocation: Invocation, options: NoOptions) -> Reply:
         for r in records
     ]
     return Reply(
-        text="\n".join(lines) or "No characters in this campaign yet: `adv sheet create`.",
+        text="\n".join(lines)
+        or "No characters in this campaign yet: "
+        f"`{command_ref('sheet create', invocation.identity.client)}`.",
         data={
             "characters": [
                 {
@@ -139,7 +145,7 @@ async def list_sheets(invocation: Invocation, options: NoOptions) -> Reply:
 async def update(invocation: Invocation, options: SheetUpdateOptions) -> Reply:
     from adventorator.schemas import apply_merge_patch, parse_patch_json, parse_sheet_data
 
-    patch = parse_patch_json(read_document(options))
+    patch = parse_patch_json(read_document(options, invocation.identity.client))
 
     def change(sheet: CharacterSheet) -> CharacterSheet:
         return parse_sheet_data(apply_merge_patch(sheet.to_data(), patch))
@@ -154,7 +160,8 @@ async def update(invocation: Invocation, options: SheetUpdateOptions) -> Reply:
 
 async def delete(invocation: Invocation, options: SheetDeleteOptions) -> Reply:
     if not options.yes:
-        raise InputError(f"deleting {options.name!r} cannot be undone: add --yes to confirm")
+        confirm = "--yes" if invocation.identity.client == "cli" else "yes:True"
+        raise InputError(f"deleting {options.name!r} cannot be undone: add {confirm} to confirm")
     ids = await invocation.app.resolve(invocation.identity)
     service = await invocation.app.characters()
     record = await service.delete(
@@ -216,7 +223,7 @@ SPECS = (
     ),
     CommandSpec(
         path=("sheet", "delete"),
-        help="Delete one of your sheets (asks first unless --yes).",
+        help="Delete one of your sheets (asks for confirmation first).",
         options=SheetDeleteOptions,
         handler=delete,
         confirm="yes",

@@ -119,7 +119,7 @@ async def test_schema_ahead_of_the_code(fresh_db: Database) -> None:
         assert "upgrade Adventorator" in str(raised.value)
     # History still lists the known revisions (none of them known to be applied).
     history = await migrate.history(fresh_db)
-    assert [rev.revision for rev in history] == list(migrate.head_revisions())
+    assert {rev.revision for rev in history} >= set(migrate.head_revisions())
     assert not any(rev.is_applied for rev in history)
     # Nothing was changed by the refusals.
     assert await migrate.current_revisions(fresh_db) == (UNKNOWN_REVISION,)

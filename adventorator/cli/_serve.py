@@ -1,0 +1,128 @@
+"""``adv serve`` (the Discord interactions endpoint) and ``adv discord register``.
+
+The web stack (FastAPI, uvicorn, httpx) is imported inside the commands, so
+``adv --help`` and ``adv roll`` never load it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from adventorator.app import AppContext
+from adventorator.cli._run import print_json, run_async
+from adventorator.errors import ConfigError
+
+discord_app = typer.Typer(
+    help="Manage the Discord application's slash commands.", no_args_is_help=True
+)
+
+
+def add_to(app: typer.Typer) -> None:
+    """Register ``serve`` and the ``discord`` group on the root app."""
+    app.command("serve")(serve)
+    app.add_typer(discord_app, name="discord")
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64, help="Worker processes (each has its own pool)."
+    ),
+    log_level: str = typer.Option(
+        "info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."
+    ),
+) -> None:
+    """Serve the Discord interactions endpoint: POST /interactions, GET /healthz, GET /metrics.
+
+    Needs DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID. Put it behind an
+    HTTPS reverse proxy and set https://HOST/interactions as the application's
+    Interactions Endpoint URL.
+    """
+
+    async def check(app: AppContext) -> None:
+        from adventorator.discord_webhook._health import config_problem
+
+        problem = config_problem(app)
+        if problem is not None:
+            raise ConfigError(
+                f"{problem}: the public key and the application id are needed to serve"
+            )
+
+    run_async(ctx, check)
+    import uvicorn
+
+    uvicorn.run(
+        "adventorator.discord_webhook:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level.lower(),
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+@discord_app.command("register")
+def register(
+    ctx: typer.Context,
+    guild: str | None = typer.Option(
+        None, "--guild", help="Register in this guild only (updates at once; for development)."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Print the command JSON instead of sending it (no token needed)."
+    ),
+) -> None:
+    """Register the slash commands, built from the command registry, in one bulk PUT.
+
+    Global by default; --guild ID for one server. Needs DISCORD_BOT_TOKEN and
+    DISCORD_APPLICATION_ID.
+    """
+    from adventorator.discord_webhook import application_commands
+
+    commands = application_commands()
+    if dry_run:
+        print_json(commands)
+        return
+    if guild is not None and not guild.isdigit():
+        raise typer.BadParameter("must be a numeric guild id", param_hint="--guild")
+
+    async def work(app: AppContext) -> list[dict[str, Any]]:
+        from adventorator.discord_webhook._discord_api import new_client, register_commands
+
+        settings = app.settings
+        missing = [
+            name
+            for name, value in (
+                ("DISCORD_BOT_TOKEN", settings.discord_bot_token),
+                ("DISCORD_APPLICATION_ID", settings.discord_application_id),
+            )
+            if not (value or "").strip()
+        ]
+        if missing:
+            raise ConfigError(
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: "
+                "the bot token and the application id are needed to register (or use --dry-run)"
+            )
+        application_id = str(settings.discord_application_id).strip()
+        if not application_id.isdigit():
+            raise ConfigError("DISCORD_APPLICATION_ID must be the numeric application id")
+        async with new_client(settings.discord_api_base) as client:
+            return await register_commands(
+                client,
+                application_id=application_id,
+                token=str(settings.discord_bot_token).strip(),
+                commands=commands,
+                guild_id=guild,
+            )
+
+    registered = run_async(ctx, work)
+    names = [str(c.get("name")) for c in registered if isinstance(c, dict)] or [
+        c["name"] for c in commands
+    ]
+    where = f"in guild {guild}" if guild else "globally"
+    print(f"Registered {len(names)} commands {where}: " + ", ".join(f"/{n}" for n in names))

@@ -1,0 +1,171 @@
+"""Calls to Discord's HTTP API: follow-ups of deferred interactions, and registration.
+
+Follow-ups use the interaction token, which lasts 15 minutes: a 429 is retried
+after its ``retry_after``, a 5xx or a network error after an exponential
+backoff, as long as the token is still valid. The token is part of the URL, so
+only the route template is ever logged, never the URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import httpx
+
+from adventorator import __version__
+from adventorator.errors import AdventoratorError
+
+log = logging.getLogger("adventorator.discord")
+
+USER_AGENT = f"DiscordBot (https://github.com/adventorator, {__version__})"
+TOKEN_LIFETIME_S = 15 * 60.0
+TOKEN_MARGIN_S = 10.0
+BACKOFF_FIRST_S = 0.5
+BACKOFF_MAX_S = 30.0
+MAX_ATTEMPTS = 8
+MAX_REGISTER_ATTEMPTS = 5
+DEFAULT_RETRY_AFTER_S = 1.0
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class DiscordAPIError(AdventoratorError):
+    """Discord refused a request (the message names the status and Discord's reason)."""
+
+
+def new_client(base_url: str, *, timeout: float = 10.0) -> httpx.AsyncClient:
+    """The one HTTP client of a server process (created in the app lifespan)."""
+    return httpx.AsyncClient(
+        base_url=base_url.rstrip("/"),
+        headers={"User-Agent": USER_AGENT},
+        timeout=httpx.Timeout(timeout),
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+    )
+
+
+def retry_after(response: httpx.Response) -> float:
+    """Seconds to wait after a 429: the JSON ``retry_after``, else the header, else 1 s."""
+    try:
+        body = response.json()
+        if isinstance(body, Mapping) and isinstance(body.get("retry_after"), int | float):
+            return max(float(body["retry_after"]), 0.0)
+    except ValueError:
+        pass
+    try:
+        return max(float(response.headers.get("Retry-After", "")), 0.0)
+    except ValueError:
+        return DEFAULT_RETRY_AFTER_S
+
+
+def backoff(attempt: int) -> float:
+    return float(min(BACKOFF_FIRST_S * 2 ** (attempt - 1), BACKOFF_MAX_S))
+
+
+def _reason(response: httpx.Response) -> str:
+    """Discord's error code and message, without anything from the request."""
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if isinstance(body, Mapping) and "message" in body:
+        code = f" (code {body['code']})" if "code" in body else ""
+        return f"HTTP {response.status_code}: {str(body['message'])[:200]}{code}"
+    return f"HTTP {response.status_code}"
+
+
+class InteractionAPI:
+    """Follow-ups for one application, over the shared client."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, application_id: str, *, sleep: Sleep = asyncio.sleep
+    ) -> None:
+        self._client = client
+        self._application_id = application_id
+        self._sleep = sleep
+
+    async def deliver(self, token: str, data: dict[str, Any], *, received_at: float) -> bool:
+        """Replace the deferred "thinking…" with ``data``; False when it could not be delivered.
+
+        An ephemeral message cannot be made by editing a public deferral, so
+        the deferral is deleted and the message sent as an ephemeral follow-up.
+        """
+        deadline = received_at + TOKEN_LIFETIME_S - TOKEN_MARGIN_S
+        if data.get("flags"):
+            # Even if the deferral cannot be deleted, the result is still sent.
+            await self._send("DELETE", "/messages/@original", None, token, deadline)
+            return await self._send("POST", "", data, token, deadline)
+        return await self._send("PATCH", "/messages/@original", data, token, deadline)
+
+    async def edit_original(self, token: str, data: dict[str, Any], *, received_at: float) -> bool:
+        """Edit the message that held a component (after a DEFERRED_UPDATE_MESSAGE)."""
+        deadline = received_at + TOKEN_LIFETIME_S - TOKEN_MARGIN_S
+        return await self._send("PATCH", "/messages/@original", data, token, deadline)
+
+    async def _send(
+        self, method: str, suffix: str, body: dict[str, Any] | None, token: str, deadline: float
+    ) -> bool:
+        """One request, retried; logs name the route, never the URL (it holds the token)."""
+        path = f"/webhooks/{self._application_id}/{token}{suffix}"
+        route = f"{method} /webhooks/<application>/<token>{suffix}"
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._client.request(method, path, json=body)
+            except httpx.HTTPError as error:
+                wait, why = backoff(attempt), f"{type(error).__name__}"
+            else:
+                if response.is_success:
+                    return True
+                why = _reason(response)
+                if response.status_code == 429:
+                    wait = retry_after(response)
+                elif response.status_code >= 500:
+                    wait = backoff(attempt)
+                else:
+                    log.warning("%s failed: %s", route, why)
+                    return False
+            if attempt >= MAX_ATTEMPTS or time.monotonic() + wait > deadline:
+                log.warning("%s failed after %d attempts: %s", route, attempt, why)
+                return False
+            log.info("%s: %s; retry in %.2f s", route, why, wait)
+            await self._sleep(wait)
+
+
+async def register_commands(
+    client: httpx.AsyncClient,
+    *,
+    application_id: str,
+    token: str,
+    commands: list[dict[str, Any]],
+    guild_id: str | None = None,
+    sleep: Sleep = asyncio.sleep,
+) -> list[dict[str, Any]]:
+    """Replace the application's commands (global, or one guild's) in one bulk PUT.
+
+    A 429 waits ``retry_after`` and tries again; any other refusal is a
+    DiscordAPIError naming the status and Discord's message.
+    """
+    path = f"/applications/{application_id}"
+    path += f"/guilds/{guild_id}/commands" if guild_id else "/commands"
+    headers = {"Authorization": f"Bot {token}"}
+    for attempt in range(1, MAX_REGISTER_ATTEMPTS + 1):
+        try:
+            response = await client.put(path, json=commands, headers=headers)
+        except httpx.HTTPError as error:
+            raise DiscordAPIError(f"cannot reach Discord: {type(error).__name__}") from None
+        if response.status_code == 429 and attempt < MAX_REGISTER_ATTEMPTS:
+            wait = retry_after(response)
+            log.info("registration rate limited; retry in %.2f s", wait)
+            await sleep(wait)
+            continue
+        if not response.is_success:
+            hint = " (check DISCORD_BOT_TOKEN)" if response.status_code in (401, 403) else ""
+            raise DiscordAPIError(f"Discord refused the commands: {_reason(response)}{hint}")
+        registered = response.json()
+        return registered if isinstance(registered, list) else []
+    raise DiscordAPIError("Discord kept rate limiting the registration")  # pragma: no cover

@@ -1,0 +1,361 @@
+"""Webhook benchmark: signed ``/roll`` interactions against ``adv serve`` on PostgreSQL,
+with a bare FastAPI endpoint returning ``{"type": 1}`` measured in the same run.
+
+    .venv/bin/python bench/webhook.py [--requests 5000] [--concurrency 100] [--workers 1]
+        [--admin-url postgresql://root@127.0.0.1:5432/test]
+
+1. Creates a scratch database, runs ``adv db upgrade`` on it, and starts
+   ``adv serve`` as a subprocess with a key pair made for the run.
+2. Starts the bare endpoint the same way (uvicorn, same workers and options).
+3. For each server, a separate process (this script with ``--generate``) sends
+   a warm-up, then N signed ``/roll`` interactions with distinct ids at
+   concurrency C through httpx, and reports throughput, p50/p99 latency and
+   errors. Every request body is signed before the clock starts.
+
+Targets: zero errors, p99 under 100 ms, and throughput at least 0.25x the bare
+endpoint. Prints figures only; a missed target is reported, not raised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_ADMIN_URL = os.environ.get(
+    "ADVENTORATOR_TEST_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test"
+)
+TARGET_RATIO = 0.25
+TARGET_P99_MS = 100.0
+APPLICATION_ID = "700000000000000001"
+CLIENT_SHARE = 10
+
+
+# The bare baseline ---------------------------------------------------------------
+
+
+def bare_app() -> Any:
+    """A FastAPI app whose POST /interactions returns ``{"type": 1}`` and does nothing else."""
+    from fastapi import FastAPI
+    from fastapi.responses import Response
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.post("/interactions")
+    async def interactions() -> Response:
+        return Response(b'{"type":1}', media_type="application/json")
+
+    @app.get("/healthz")
+    async def healthz() -> Response:
+        return Response(b'{"status":"ok"}', media_type="application/json")
+
+    return app
+
+
+def serve_bare(port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "bench.webhook:bare_app",
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+# The load generator (runs in its own process) --------------------------------------
+
+
+def _bodies(seed_hex: str, count: int) -> list[tuple[bytes, dict[str, str]]]:
+    """Signed /roll interactions with distinct ids, ready to send."""
+    from nacl.signing import SigningKey
+
+    key = SigningKey(bytes.fromhex(seed_hex))
+    run = uuid.uuid4().int % 10**6
+    bodies = []
+    for n in range(count):
+        identifier = str(900_000_000_000_000_000 + run * 10**7 + n)
+        payload = {
+            "id": identifier,
+            "application_id": APPLICATION_ID,
+            "type": 2,
+            "token": f"bench-token-{identifier}",
+            "guild_id": "710000000000000001",
+            "channel_id": "720000000000000001",
+            "member": {"user": {"id": f"73000000000000{n % 1000:04d}", "username": "bench"}},
+            "data": {
+                "name": "roll",
+                "type": 1,
+                "options": [{"name": "expr", "type": 3, "value": "2d20kh1+5"}],
+            },
+            "version": 1,
+        }
+        body = json.dumps(payload).encode()
+        stamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            "X-Signature-Timestamp": stamp,
+            "X-Signature-Ed25519": key.sign(stamp.encode() + body).signature.hex(),
+        }
+        bodies.append((body, headers))
+    return bodies
+
+
+async def _load(
+    url: str, seed_hex: str, requests: int, concurrency: int, warmup: int
+) -> dict[str, Any]:
+    import httpx
+
+    signed = _bodies(seed_hex, warmup + requests)
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    # httpx's pool gets slow with many connections in one client: a client per
+    # CLIENT_SHARE workers keeps the generator from being the bottleneck.
+    shares = -(-concurrency // CLIENT_SHARE)
+    limits = httpx.Limits(max_connections=CLIENT_SHARE, max_keepalive_connections=CLIENT_SHARE)
+    clients = [httpx.AsyncClient(limits=limits, timeout=30) for _ in range(shares)]
+
+    async def send(client: httpx.AsyncClient, index: int, record: bool) -> None:
+        body, headers = signed[index]
+        started = time.perf_counter()
+        problem = None
+        try:
+            response = await client.post(url, content=body, headers=headers)
+            reply = response.json() if response.status_code == 200 else {}
+            if response.status_code != 200 or reply.get("type") not in (1, 4):
+                problem = f"HTTP {response.status_code}: {response.text[:80]}"
+            elif reply.get("data", {}).get("flags"):
+                problem = f"error reply: {reply['data']['content'][:80]}"
+        except httpx.HTTPError as error:
+            problem = type(error).__name__
+        if record:
+            latencies.append(time.perf_counter() - started)
+            if problem:
+                errors[problem] = errors.get(problem, 0) + 1
+
+    async def worker(number: int, queue: list[int], record: bool) -> None:
+        client = clients[number % shares]
+        while queue:
+            await send(client, queue.pop(), record)
+
+    try:
+        warm = list(range(warmup))
+        await asyncio.gather(*(worker(n, warm, False) for n in range(concurrency)))
+        todo = list(range(warmup, warmup + requests))
+        todo.reverse()
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(n, todo, True) for n in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    finally:
+        for client in clients:
+            await client.aclose()
+    latencies.sort()
+    return {
+        "requests": requests,
+        "seconds": elapsed,
+        "throughput": requests / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "errors": sum(errors.values()),
+        "error_kinds": errors,
+    }
+
+
+def generate(args: argparse.Namespace) -> None:
+    result = asyncio.run(_load(args.url, args.seed, args.requests, args.concurrency, args.warmup))
+    print(json.dumps(result))
+
+
+# The driver ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def admin_sql(admin_url: str, statement: str) -> None:
+    """Run one statement outside a transaction (CREATE / DROP DATABASE)."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from adventorator.config import normalise_database_url
+
+    async def run() -> None:
+        engine = create_async_engine(
+            normalise_database_url(admin_url), isolation_level="AUTOCOMMIT"
+        )
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], what: str) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{what} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"{what} did not become healthy")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def measure(url: str, seed: str, args: argparse.Namespace) -> dict[str, Any]:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--generate",
+            "--url",
+            url,
+            "--seed",
+            seed,
+            "--requests",
+            str(args.requests),
+            "--concurrency",
+            str(args.concurrency),
+            "--warmup",
+            str(args.warmup),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run(args: argparse.Namespace) -> None:
+    from nacl.signing import SigningKey
+    from sqlalchemy.engine import make_url
+
+    from adventorator.config import normalise_database_url
+
+    key = SigningKey.generate()
+    seed = bytes(key).hex()
+    name = f"adv_bench_{uuid.uuid4().hex[:10]}"
+    admin_sql(args.admin_url, f'CREATE DATABASE "{name}"')
+    url = make_url(normalise_database_url(args.admin_url)).set(database=name)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url.render_as_string(hide_password=False),
+        "DISCORD_PUBLIC_KEY": key.verify_key.encode().hex(),
+        "DISCORD_APPLICATION_ID": APPLICATION_ID,
+        "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",  # /roll never calls Discord
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("ADVENTORATOR_LLM_MODEL", None)
+    adv = str(Path(sys.executable).parent / "adv")
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        subprocess.run([adv, "db", "upgrade"], env=env, check=True, capture_output=True)
+        results = {}
+        for label in ("bare", "adv"):
+            port = free_port()
+            if label == "adv":
+                command = [adv, "serve", "--port", str(port), "--workers", str(args.workers)]
+                command += ["--log-level", "warning"]
+            else:
+                command = [sys.executable, str(Path(__file__).resolve()), "--serve-bare"]
+                command += ["--port", str(port), "--workers", str(args.workers)]
+            process = subprocess.Popen(command, env=env)
+            servers.append(process)
+            wait_healthy(f"http://127.0.0.1:{port}/healthz", process, label)
+            results[label] = measure(f"http://127.0.0.1:{port}/interactions", seed, args)
+            stop(process)
+        report(results, args)
+    finally:
+        for process in servers:
+            stop(process)
+        admin_sql(args.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
+    print(
+        f"{args.requests:,} signed interactions per server, concurrency {args.concurrency}, "
+        f"{args.workers} uvicorn worker(s), PostgreSQL; load generator in its own process"
+    )
+    print(f"{'endpoint':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    names = {"bare": 'bare FastAPI {"type":1}', "adv": "adv serve /interactions (/roll)"}
+    for label in ("bare", "adv"):
+        r = results[label]
+        print(
+            f"{names[label]:<34} {r['throughput']:>8.0f} {r['p50_ms']:>8.1f} "
+            f"{r['p99_ms']:>8.1f} {r['errors']:>7}"
+        )
+        if r["error_kinds"]:
+            print(f"  errors: {r['error_kinds']}")
+    adv = results["adv"]
+    ratio = adv["throughput"] / results["bare"]["throughput"]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    ratio_ok = verdict(ratio >= TARGET_RATIO)
+    p99_ok = verdict(adv["p99_ms"] < TARGET_P99_MS)
+    print(f"throughput ratio adv/bare: {ratio:.2f} (target >= {TARGET_RATIO}: {ratio_ok})")
+    print(f"adv p99: {adv['p99_ms']:.1f} ms (target < {TARGET_P99_MS:g} ms: {p99_ok})")
+    print(f"adv errors: {adv['errors']} (target 0: {verdict(adv['errors'] == 0)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers for both servers")
+    parser.add_argument("--warmup", type=int, default=300, help="requests sent before timing")
+    parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL, help="Postgres admin URL")
+    parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--seed", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.generate:
+        generate(args)
+    elif args.serve_bare:
+        serve_bare(args.port, args.workers)
+    else:
+        run(args)
+
+
+if __name__ == "__main__":
+    main()

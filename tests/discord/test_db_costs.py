@@ -1,0 +1,57 @@
+"""What an interaction costs the database, counted with a SQLAlchemy statement listener."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tests.discord.conftest import Webhook
+from tests.discord.harness import command
+from tests.discord.helpers import create_sheet
+
+IDENTITY_TABLES = ("campaigns", "players", "scenes")
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Every statement any engine in this process sends while the block runs."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+async def test_a_warm_roll_only_claims_its_id(webhook: Webhook) -> None:
+    await webhook.discord.send(command("roll", {"expr": "1d20"}))  # warm: engine, schema check
+    with statements() as seen:
+        response = await webhook.discord.send(command("roll", {"expr": "2d20kh1"}))
+    assert response.json()["type"] == 4
+    assert len(seen) == 2, seen
+    insert, update = seen
+    assert insert.startswith("INSERT INTO interactions")
+    assert "ON CONFLICT" in insert
+    assert update.startswith("UPDATE interactions")
+
+
+async def test_identity_lookups_are_cached(webhook: Webhook) -> None:
+    await create_sheet(webhook)
+    await webhook.discord.send(command("sheet", sub="list"))
+    with statements() as seen:
+        await webhook.discord.send(command("check", {"skill": "stealth", "dc": 10}))
+        await webhook.discord.send(command("character", sub="current"))
+    touched = [s for s in seen if any(f" {table} " in f"{s} " for table in IDENTITY_TABLES)]
+    assert touched == []  # no get-or-create round trip for guild, channel or user
+    other_channel = command("check", {"skill": "stealth"}, channel="720000000000000077")
+    with statements() as seen:
+        await webhook.discord.send(other_channel)
+    assert any("INSERT INTO scenes" in s for s in seen)  # a new channel is a new scene

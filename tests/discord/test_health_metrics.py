@@ -1,0 +1,101 @@
+"""``/healthz`` reports each check; ``/metrics`` exposes the families, per app."""
+
+from __future__ import annotations
+
+from adventorator.app import AppContext
+from adventorator.discord_webhook import create_app
+from tests.discord.conftest import StartWebhook, Webhook
+from tests.discord.harness import command
+
+
+async def test_healthz_ok(webhook: Webhook) -> None:
+    response = await webhook.discord.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {
+            "config": {"ok": True},
+            "database": {"ok": True},
+            "migrations": {"ok": True, "state": "current"},
+        },
+    }
+
+
+async def test_healthz_fails_on_an_unmigrated_database(
+    start_webhook: StartWebhook, fresh_database_url: str
+) -> None:
+    webhook = await start_webhook(fresh_database_url, migrated=False)
+    response = await webhook.discord.get("/healthz")
+    assert response.status_code == 503
+    report = response.json()
+    assert report["status"] == "fail"
+    assert report["checks"]["database"] == {"ok": True}
+    assert report["checks"]["migrations"]["ok"] is False
+    assert "adv db upgrade" in report["checks"]["migrations"]["error"]
+
+
+async def test_healthz_fails_without_discord_keys(
+    start_webhook: StartWebhook, fresh_database_url: str
+) -> None:
+    webhook = await start_webhook(fresh_database_url, discord_public_key="")
+    response = await webhook.discord.get("/healthz")
+    assert response.status_code == 503
+    config = response.json()["checks"]["config"]
+    assert config == {"ok": False, "error": "DISCORD_PUBLIC_KEY is not set"}
+    # Nothing can be verified, so nothing is accepted.
+    assert (await webhook.discord.send(command("roll", {"expr": "1d4"}))).status_code == 401
+
+
+async def test_healthz_fails_when_the_database_is_unreachable(
+    start_webhook: StartWebhook,
+) -> None:
+    url = "postgresql://nobody@127.0.0.1:1/none"
+    webhook = await start_webhook(url, migrated=False, db_connect_timeout=1)
+    response = await webhook.discord.get("/healthz")
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["database"]["ok"] is False
+    assert "127.0.0.1:1" in checks["database"]["error"]
+    assert checks["config"] == {"ok": True}
+
+
+async def test_metrics_families(webhook: Webhook) -> None:
+    await webhook.discord.send({"id": "1", "type": 1, "token": "t"})
+    await webhook.discord.send(command("roll", {"expr": "1d6"}))
+    await webhook.discord.send(command("roll", {"expr": "1d0"}))
+    unsigned = {"X-Signature-Ed25519": ""}
+    await webhook.discord.send(command("roll", {"expr": "1d6"}), headers=unsigned)
+    response = await webhook.discord.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    counted = "adventorator_discord_interactions_total"
+    for labels in (
+        'command="-",outcome="ok",type="ping"',
+        'command="roll",outcome="ok",type="command"',
+        'command="roll",outcome="error",type="command"',
+        'command="-",outcome="unauthorized",type="unknown"',
+    ):
+        assert f"{counted}{{{labels}}} 1.0" in text, labels
+    assert 'adventorator_discord_ack_seconds_count{type="command"} 2.0' in text
+    for family, kind in (
+        ("adventorator_discord_interactions_total", "counter"),
+        ("adventorator_discord_ack_seconds", "histogram"),
+        ("adventorator_discord_deferred_seconds", "histogram"),
+        ("adventorator_discord_followups_total", "counter"),
+        ("adventorator_llm_requests_total", "counter"),
+        ("adventorator_llm_failures_total", "counter"),
+        ("adventorator_llm_latency_seconds", "histogram"),
+        ("adventorator_db_pool_size", "gauge"),
+        ("adventorator_db_pool_checked_out", "gauge"),
+        ("adventorator_db_pool_overflow", "gauge"),
+    ):
+        assert f"# TYPE {family} {kind}\n" in text, family
+    assert "\nadventorator_db_pool_size " in text
+
+
+def test_each_app_has_its_own_registry() -> None:
+    """Two apps in one process: no duplicate-metric clash with a global registry."""
+    first = create_app(AppContext({"discord_public_key": None}))
+    second = create_app(AppContext({"discord_public_key": None}))
+    assert first is not second

@@ -1,0 +1,47 @@
+"""A redelivered interaction gets the same response and never runs twice."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.discord.conftest import Webhook
+from tests.discord.harness import command, fetch, row_counts
+from tests.discord.helpers import content, create_sheet, for_token
+
+
+async def test_duplicate_slow_command_runs_once(webhook: Webhook) -> None:
+    await create_sheet(webhook)
+    before = (await row_counts(webhook.database_url))["transcript_entries"]
+    do = command("do", {"message": "I pick the lock"})
+    first, second = await asyncio.gather(webhook.discord.send(do), webhook.discord.send(do))
+    assert first.json() == second.json() == {"type": 5}
+    webhook.api.wait_for(1, where=for_token(do))
+    one_turn = (await row_counts(webhook.database_url))["transcript_entries"] - before
+    assert one_turn in (2, 3)  # player and narrator, and the mechanics when a check was rolled
+
+    late = await webhook.discord.send(do)  # after it finished
+    assert late.json() == {"type": 5}
+    await asyncio.sleep(0.5)  # a second run, if there were one, would have written by now
+    assert (await row_counts(webhook.database_url))["transcript_entries"] - before == one_turn
+    assert len(webhook.api.matching(for_token(do))) == 1
+    rows = await fetch(
+        webhook.database_url, "SELECT COUNT(*) FROM interactions WHERE id = :id", id=do["id"]
+    )
+    assert rows == [(1,)]
+
+
+async def test_duplicate_fast_command_gets_the_same_response(webhook: Webhook) -> None:
+    roll = command("roll", {"expr": "10d20"})
+    responses = await asyncio.gather(*(webhook.discord.send(roll) for _ in range(3)))
+    bodies = [response.json() for response in responses]
+    assert bodies[0]["type"] == 4
+    assert bodies[1] == bodies[0]  # the same dice, though each run would roll anew
+    assert bodies[2] == bodies[0]
+    again = (await webhook.discord.send(roll)).json()
+    assert again == bodies[0]
+    assert content(again).startswith("10d20 (")
+
+    await create_sheet(webhook)
+    create = command("sheet", {"json": '{"name": "x"}'}, sub="create")
+    first = (await webhook.discord.send(create)).json()
+    assert (await webhook.discord.send(create)).json() == first
