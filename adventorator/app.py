@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from adventorator.config import Settings
     from adventorator.db import Database
     from adventorator.llm import LLMClient
+    from adventorator.services.cache_events import CharacterChangeListener
     from adventorator.services.character_service import CharacterService
     from adventorator.services.identity import IdentityService, ResolvedIdentity
     from adventorator.services.transcripts import TranscriptService
@@ -33,6 +34,7 @@ class AppContext:
         self._transcripts: TranscriptService | None = None
         self._llm: LLMClient | None = None
         self._llm_loaded = False
+        self._listener: CharacterChangeListener | None = None
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -96,6 +98,33 @@ class AppContext:
             self._identities = IdentityService(await self.database())
         return await self._identities.resolve(identity)
 
+    async def start_cache_listener(self) -> CharacterChangeListener | None:
+        """On Postgres, keep this process's character cache coherent with others'.
+
+        For long-running servers; a one-shot CLI run has nothing to keep. Returns
+        None on SQLite, where one process owns the database.
+        """
+        database = await self.database()
+        if database.is_sqlite or self._listener is not None:
+            return self._listener
+        from sqlalchemy.engine import make_url
+
+        from adventorator.config import normalise_database_url
+        from adventorator.services.cache_events import CharacterChangeListener
+
+        characters = await self.characters()
+        direct = database.url.render_as_string(hide_password=False)
+        url = normalise_database_url(self.settings.db_listen_url or direct)
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self._listener = CharacterChangeListener(
+            dsn,
+            on_change=characters.invalidate,
+            on_reconnect=characters.clear,
+            connect_timeout=self.settings.db_connect_timeout,
+        )
+        self._listener.start()
+        return self._listener
+
     def cli_identity(self) -> Identity:
         """The local player (``--user``) in the local campaign (``--campaign``)."""
         settings = self.settings
@@ -108,6 +137,9 @@ class AppContext:
 
     async def aclose(self) -> None:
         """Close the database; the services built on it are dropped with it."""
+        if self._listener is not None:
+            await self._listener.stop()
+            self._listener = None
         if self._database is not None:
             await self._database.dispose()
         self._database = None

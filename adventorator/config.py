@@ -98,6 +98,16 @@ class Settings(BaseSettings):
     db_connect_timeout: float = Field(
         default=5.0, gt=0, le=120, validation_alias=_env("ADVENTORATOR_DB_CONNECT_TIMEOUT")
     )
+    db_pgbouncer: bool = Field(
+        default=False,
+        validation_alias=_env("ADVENTORATOR_DB_PGBOUNCER"),
+        description="DATABASE_URL points at PgBouncer in transaction mode.",
+    )
+    db_listen_url: str | None = Field(
+        default=None,
+        validation_alias=_env("ADVENTORATOR_DB_LISTEN_URL"),
+        description="Direct Postgres URL for LISTEN (PgBouncer cannot relay it).",
+    )
     character_cache_size: int = Field(
         default=1024, ge=0, le=1_000_000, validation_alias=_env("ADVENTORATOR_CHARACTER_CACHE_SIZE")
     )

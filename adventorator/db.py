@@ -8,6 +8,7 @@ unreachable server fails in seconds with a message naming it. SQLite gets a
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -127,14 +128,32 @@ def create_database(settings: Settings) -> Database:
 
 
 def _postgres_engine(url: URL, settings: Settings) -> AsyncEngine:
+    connect_args: dict[str, Any] = {"timeout": settings.db_connect_timeout}
+    if settings.db_pgbouncer:
+        connect_args.update(pgbouncer_connect_args())
     return create_async_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=settings.db_pool_pre_ping,
-        connect_args={"timeout": settings.db_connect_timeout},
+        connect_args=connect_args,
     )
+
+
+def pgbouncer_connect_args() -> dict[str, Any]:
+    """asyncpg settings for PgBouncer in transaction mode (SQLAlchemy's recipe).
+
+    Consecutive transactions may land on different server connections, so no
+    prepared statement may outlive its transaction: asyncpg's and SQLAlchemy's
+    statement caches are off, and every statement gets a unique name so two
+    clients never collide on one server connection.
+    """
+    return {
+        "statement_cache_size": 0,
+        "prepared_statement_cache_size": 0,
+        "prepared_statement_name_func": lambda: f"__asyncpg_{uuid.uuid4()}__",
+    }
 
 
 def _sqlite_engine(url: URL) -> AsyncEngine:

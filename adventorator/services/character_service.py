@@ -2,7 +2,10 @@
 
 Reads are cached per process (``cachetools.TTLCache``, size and TTL from the
 settings). Every write through the service invalidates its campaign's entries
-at once, and concurrent misses for one key share a single query. Cached
+at once, and concurrent misses for one key share a single query. On Postgres
+each write also sends a NOTIFY (``repos.CHARACTER_CHANNEL``) in its
+transaction, so other instances listening (``services.cache_events``) drop
+their entries too. Cached
 values are immutable records, never ORM objects bound to a session.
 
 Active character resolution, in order:
@@ -154,6 +157,7 @@ class CharacterService:
                     sheet=document,
                 )
             record = CharacterRecord.from_row(row)
+            await _announce(session, record)
         self.invalidate(campaign_id)
         return record
 
@@ -172,6 +176,7 @@ class CharacterService:
             sheet = change(parse_sheet_data(row.sheet))
             row = await repos.update_character(session, row, name=sheet.name, sheet=sheet.to_data())
             record = CharacterRecord.from_row(row)
+            await _announce(session, record)
         self.invalidate(campaign_id)
         return record
 
@@ -181,6 +186,7 @@ class CharacterService:
             _require_owner(row, actor_id, "delete")
             record = CharacterRecord.from_row(row)
             await repos.delete_character(session, row.id)
+            await _announce(session, record)
         self.invalidate(campaign_id)
         return record
 
@@ -193,6 +199,7 @@ class CharacterService:
                 session, campaign_id=campaign_id, player_id=actor_id, character_id=row.id
             )
             record = CharacterRecord.from_row(row)
+            await _announce(session, record)
         self.invalidate(campaign_id)
         return record
 
@@ -244,6 +251,13 @@ class CharacterService:
             self._cache[key] = value
         future.set_result(value)
         return value
+
+
+async def _announce(session: Any, record: CharacterRecord) -> None:
+    """Let other instances drop their cached reads of this campaign (on commit)."""
+    await repos.notify_character_change(
+        session, campaign_id=record.campaign_id, character_id=record.id
+    )
 
 
 async def _find(session: Any, campaign_id: int, name: str) -> Character:

@@ -84,8 +84,19 @@ def test_syntax_error_shows_a_caret_and_exits_2(isolated_env: Path) -> None:
 
 def test_manual_check_json(run: Any) -> None:
     result = run(
-        "check", "--skill", "stealth", "--score", "16", "--level", "5", "--expertise",
-        "--dc", "15", "--seed", "2", "--json",
+        "check",
+        "--skill",
+        "stealth",
+        "--score",
+        "16",
+        "--level",
+        "5",
+        "--expertise",
+        "--dc",
+        "15",
+        "--seed",
+        "2",
+        "--json",
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -102,9 +113,10 @@ def test_check_odds(run: Any) -> None:
     result = run("check", "--ability", "dex", "--score", "16", "--dc", "15", "--odds", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["odds"] == pytest.approx(9 / 20)
-    assert "Chance to meet DC 15: 45.0%" in run(
-        "check", "--ability", "dex", "--score", "16", "--dc", "15", "--odds"
-    ).stdout
+    assert (
+        "Chance to meet DC 15: 45.0%"
+        in run("check", "--ability", "dex", "--score", "16", "--dc", "15", "--odds").stdout
+    )
 
 
 @pytest.mark.parametrize(
