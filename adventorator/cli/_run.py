@@ -7,12 +7,11 @@ code; ``--debug`` adds the traceback.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import sys
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
@@ -57,6 +56,8 @@ def run_async(
         finally:
             await app.aclose()
 
+    import asyncio  # here, not at the top: pure commands never need a loop
+
     try:
         return asyncio.run(run())
     except AdventoratorError as error:
@@ -68,6 +69,10 @@ def run_spec(
 ) -> None:
     """Run a registry command and print its Reply."""
     rng = random.Random(seed)
+    if spec.pure:
+        reply = run_pure(ctx, spec.handler(Invocation(app=AppContext(), rng=rng), options))
+        render(reply, as_json=as_json)
+        return
 
     async def work(app: AppContext) -> Reply:
         invocation = Invocation(app=app, rng=rng)
@@ -82,6 +87,22 @@ def run_spec(
     render(reply, as_json=as_json)
     if reply.exit_code:
         raise typer.Exit(reply.exit_code)
+
+
+def run_pure(ctx: typer.Context, coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a pure command's handler without an event loop.
+
+    A pure handler never awaits, so one ``send`` finishes it; skipping asyncio
+    keeps `adv roll` start-up below the d20 one-liner (bench/cli_startup.py).
+    """
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    except AdventoratorError as error:
+        fail(error, debug=global_options(ctx).debug)
+    coroutine.close()
+    raise RuntimeError("a command marked pure awaited something")
 
 
 def ask_choice(reply: Reply) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -130,7 +130,7 @@ class Invocation:
         return self._identity
 
 
-Handler = Callable[[Invocation, Any], Awaitable[Reply]]
+Handler = Callable[[Invocation, Any], Coroutine[Any, Any, Reply]]
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,7 @@ class CommandSpec:
     options: type[Any]  # a frozen dataclass of option() fields
     handler: Handler
     uses_rng: bool = False  # the CLI offers --seed
+    pure: bool = False  # the handler never awaits (no I/O): the CLI runs it without a loop
     slow: bool = False  # may call the LLM: Discord defers it
     planner: bool = True  # the planner may choose it
     json_output: bool = True  # the CLI offers --json (not where --json is an input)

@@ -106,4 +106,5 @@ SPEC = CommandSpec(
     options=RollOptions,
     handler=roll,
     uses_rng=True,
+    pure=True,
 )

@@ -133,3 +133,25 @@ def test_check_bad_input_exits_2(run: Any, args: list[str], message: str) -> Non
     result = run("check", *args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_roll_runs_without_an_event_loop_or_heavy_imports(isolated_env: Path) -> None:
+    """`adv roll` is pure: no asyncio, no database, no settings (start-up speed)."""
+    script = (
+        "import sys\n"
+        "from adventorator.cli import main\n"
+        "sys.argv = ['adv', 'roll', '2d20kh1', '--seed', '1']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = {m.split('.')[0] for m in sys.modules}\n"
+        "heavy = {'asyncio', 'sqlalchemy', 'pydantic_settings', 'pydantic', 'litellm', 'fastapi'}\n"
+        "print(sorted(loaded & heavy), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("2d20kh1 (")
+    assert done.stderr.strip().splitlines()[-1] == "[]"
