@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import QueuePool
 
 from adventorator.config import Settings
-from adventorator.errors import DatabaseError
+from adventorator.errors import DatabaseError, PoolExhaustedError
 
 SQLITE_BUSY_TIMEOUT_S = 30
 # SQLSTATE classes of a server refusing the connection itself: connection
@@ -87,7 +87,7 @@ class Database:
         try:
             yield
         except exc.TimeoutError as error:
-            raise DatabaseError(
+            raise PoolExhaustedError(
                 f"no free database connection within the pool timeout ({self.describe()}): "
                 "the pool is exhausted"
             ) from error

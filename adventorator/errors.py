@@ -7,7 +7,8 @@ message on one line and exits with its ``exit_code`` (2 unless stated), and
     AdventoratorError
     ├── ConfigError          bad settings: DATABASE_URL scheme, unreadable config
     ├── DatabaseError        the database cannot be reached or used
-    │   └── SchemaMismatchError   schema behind or ahead of the code
+    │   ├── SchemaMismatchError   schema behind or ahead of the code
+    │   └── PoolExhaustedError    no free pooled connection within pool_timeout
     ├── InputError           malformed user input (JSON, options)
     │   └── DiceError        dice notation, carries the position (rules.dice)
     ├── NotFoundError        an unknown character, campaign, ...
@@ -27,6 +28,7 @@ __all__ = [
     "LLMError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PoolExhaustedError",
     "SchemaMismatchError",
 ]
 
@@ -58,6 +60,10 @@ class DatabaseError(AdventoratorError):
 
 class SchemaMismatchError(DatabaseError):
     """The database schema is not at the revision this code expects."""
+
+
+class PoolExhaustedError(DatabaseError):
+    """Every pooled connection stayed busy for the whole pool timeout."""
 
 
 class InputError(AdventoratorError):

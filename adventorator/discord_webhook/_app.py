@@ -27,7 +27,7 @@ from adventorator.discord_webhook._health import health
 from adventorator.discord_webhook._metrics import Metrics
 from adventorator.discord_webhook._payload import TYPE_NAMES, BadInteraction
 from adventorator.discord_webhook._verify import SignatureVerifier, parse_public_key
-from adventorator.errors import AdventoratorError, DatabaseError
+from adventorator.errors import AdventoratorError, DatabaseError, PoolExhaustedError
 
 if TYPE_CHECKING:
     from adventorator.llm import LLMClient, LLMStats
@@ -38,6 +38,10 @@ MAX_BODY_BYTES = 64 * 1024
 SHUTDOWN_GRACE_S = 10.0
 PRUNE_EVERY_S = 3600.0
 DATABASE_TROUBLE = "error: the game's database is unavailable right now; try again shortly"
+POOL_EXHAUSTED = (
+    "error: the server is too busy right now (database connection pool exhausted); "
+    "try again shortly"
+)
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:
@@ -176,7 +180,11 @@ async def _interaction(
         return 400, {"error": str(error)}, kind, "-", "bad_request"
     except DatabaseError as error:
         log.error("interaction %s: %s", payload.get("id"), error.message)
-        handled = Handled(render.respond(render.notice(DATABASE_TROUBLE)), outcome="error")
+        trouble = DATABASE_TROUBLE
+        if isinstance(error, PoolExhaustedError):
+            dispatcher.metrics.pool_exhausted.inc()
+            trouble = POOL_EXHAUSTED
+        handled = Handled(render.respond(render.notice(trouble)), outcome="error")
     except AdventoratorError as error:
         handled = Handled(render.respond(render.error_message(error)), outcome="error")
     return 200, handled.response, kind, handled.command, handled.outcome

@@ -28,7 +28,7 @@ from adventorator.discord_webhook._payload import (
     BadInteraction,
     InteractionContext,
 )
-from adventorator.errors import AdventoratorError
+from adventorator.errors import AdventoratorError, PoolExhaustedError
 from adventorator.rules.engine import Dnd5eRuleset
 
 if TYPE_CHECKING:
@@ -156,6 +156,8 @@ class Dispatcher:
         try:
             reply = await spec.handler(self._invocation(ctx), options)
         except AdventoratorError as error:
+            if isinstance(error, PoolExhaustedError):
+                self.metrics.pool_exhausted.inc()
             return _Ran(render.error_message(error), "error")
         except Exception:
             log.exception("/%s failed (interaction %s)", spec.name, ctx.id)

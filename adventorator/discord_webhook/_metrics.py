@@ -7,6 +7,7 @@
 * ``adventorator_llm_requests_total``, ``adventorator_llm_failures_total{kind}``,
   ``adventorator_llm_latency_seconds``: read from the LLM layer's ``LLMStats``
 * ``adventorator_db_pool_size``, ``..._checked_out``, ``..._overflow``: set at scrape time
+* ``adventorator_db_pool_exhausted_total``: requests that found no free connection in time
 """
 
 from __future__ import annotations
@@ -96,6 +97,11 @@ class Metrics:
         self.pool_overflow = Gauge(
             "adventorator_db_pool_overflow",
             "Connections open beyond the pool size.",
+            registry=self.registry,
+        )
+        self.pool_exhausted = Counter(
+            "adventorator_db_pool_exhausted",
+            "Requests that got no pooled connection within the pool timeout.",
             registry=self.registry,
         )
         self.registry.register(LLMStatsCollector(llm_stats))

@@ -1,0 +1,333 @@
+"""Concurrency benchmark: N concurrent ``/do`` interactions with a slow LLM on PostgreSQL.
+
+    .venv/bin/python bench/concurrency.py [--requests 300] [--llm-delay 1.0]
+        [--admin-url postgresql://root@127.0.0.1:5432/test]
+
+The webhook (``create_app`` under uvicorn, in a thread of this process) runs
+on a scratch Postgres database with a fake OpenAI server on loopback (every
+reply delayed ``--llm-delay`` seconds; one JSON valid both as the narrator's
+proposal and as its narration) and a fake Discord API recording follow-ups.
+All N signed ``/do`` interactions are sent at once. A sampler thread reads
+``Database.pool_status()`` every millisecond for the peak checked-out count.
+
+Two runs in the same process: the default pool (5 + 10) and a pool of one
+connection (1 + 0). If a connection were held across the LLM call, the second
+run could serve one ``/do`` per 2 x llm-delay seconds; it finishes in about
+the same time instead.
+
+Targets (default pool): all acknowledged < 3 s, N/N follow-ups delivered,
+peak checked-out <= 15, last follow-up < 5 s. Prints figures; never raises
+on a missed target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_ADMIN_URL = os.environ.get(
+    "ADVENTORATOR_TEST_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test"
+)
+TARGET_ACK_S = 3.0
+TARGET_WALL_S = 5.0
+TARGET_PEAK = 15
+BACKLOG = 1024
+PROPOSAL = {
+    "action": "skill_check",
+    "skill": "stealth",
+    "dc": 12,
+    "reason": "Sneaking past a sleeping guard calls for stealth.",
+}
+NARRATION = {"narration": "You slip past, quiet as a cat."}
+
+
+@dataclass
+class RunResult:
+    label: str
+    ack_all_s: float
+    acked: int
+    delivered: int
+    peak_checked_out: int
+    peak_open: int
+    wall_s: float
+    llm_requests: int
+
+
+class PoolSampler(threading.Thread):
+    """Reads the pool every millisecond; keeps the peaks."""
+
+    def __init__(self, database: Any) -> None:
+        super().__init__(daemon=True)
+        self.database = database
+        self.stop = threading.Event()
+        self.peak_checked_out = 0
+        self.peak_open = 0
+
+    def run(self) -> None:
+        while not self.stop.wait(0.001):
+            status = self.database.pool_status()
+            self.peak_checked_out = max(self.peak_checked_out, status.checked_out)
+            self.peak_open = max(self.peak_open, status.checked_out + status.checked_in)
+
+
+def _fake_llm(delay: float) -> Any:
+    """A FakeLLMServer answering each request by the schema it asks for, after ``delay``."""
+    from tests.fakes.openai_server import ContentReply, DelayReply, FakeLLMServer, RecordedRequest
+
+    class SchemaAwareLLM(FakeLLMServer):
+        # The handler thread records its request, then asks for the reply: a
+        # thread-local carries the request between the two calls.
+        _current = threading.local()
+
+        def _record(self, request: RecordedRequest) -> None:
+            super()._record(request)
+            self._current.wants_narration = "narration" in json.dumps(
+                request.body.get("response_format") or {}
+            )
+
+        def _next_reply(self) -> Any:
+            body = NARRATION if getattr(self._current, "wants_narration", False) else PROPOSAL
+            return DelayReply(delay, then=ContentReply(json.dumps(body)))
+
+    return SchemaAwareLLM()
+
+
+def _widen_backlog(httpd: Any) -> None:
+    # socketserver listens with a backlog of 5; N simultaneous connects would
+    # overflow it and wait a second for a SYN retry, measuring the fake, not us.
+    httpd.socket.listen(BACKLOG)
+
+
+async def one_run(
+    label: str, url: str, args: argparse.Namespace, pool: tuple[int, int]
+) -> RunResult:
+    import httpx
+    from nacl.signing import SigningKey
+
+    from adventorator.app import AppContext
+    from tests.discord.fake_discord import FakeDiscord
+    from tests.discord.harness import APPLICATION_ID, Discord, WebhookServer, command
+    from tests.discord.helpers import sheet_json
+
+    key = SigningKey.generate()
+    llm = _fake_llm(args.llm_delay)
+    discord_api = FakeDiscord()
+    _widen_backlog(llm._httpd)
+    _widen_backlog(discord_api._httpd)
+    llm.start()
+    discord_api.start()
+    context = AppContext(
+        {
+            "database_url": url,
+            "db_pool_size": pool[0],
+            "db_max_overflow": pool[1],
+            "discord_public_key": key.verify_key.encode().hex(),
+            "discord_application_id": APPLICATION_ID,
+            "discord_api_base": discord_api.base_url,
+            "llm_model": "openai/fake-model",
+            "llm_api_base": llm.base_url,
+            "llm_api_key": "bench-key",
+        }
+    )
+    server = WebhookServer(context).start()
+    try:
+        discord = Discord(server.base_url, key)
+        guild = str(710_000_000_000_000_000 + uuid.uuid4().int % 10**6)
+        created = await discord.send(
+            command("sheet", {"json": sheet_json()}, sub="create", guild=guild)
+        )
+        assert created.json()["data"]["content"].startswith("Saved "), created.text
+        # Warm-up: the first /do loads the LLM stack; time only the steady state.
+        warm = command("do", {"message": "I look around"}, guild=guild)
+        assert (await discord.send(warm)).json().get("type") == 5
+        await asyncio.to_thread(
+            discord_api.wait_for, 1, where=lambda r: warm["token"] in r.path, timeout=60
+        )
+        database = await context.database()
+        payloads = [
+            command("do", {"message": f"I sneak past guard {n}"}, guild=guild)
+            for n in range(args.requests)
+        ]
+        signed = [json.dumps(p).encode() for p in payloads]
+        headers = [discord.headers(body) for body in signed]
+        sampler = PoolSampler(database)
+        sampler.start()
+        limits = httpx.Limits(
+            max_connections=args.requests, max_keepalive_connections=args.requests
+        )
+        async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+            started = time.monotonic()
+
+            async def send(n: int) -> bool:
+                response = await client.post(
+                    f"{server.base_url}/interactions", content=signed[n], headers=headers[n]
+                )
+                return response.status_code == 200 and response.json().get("type") == 5
+
+            acks = await asyncio.gather(*(send(n) for n in range(args.requests)))
+            ack_all = time.monotonic() - started
+        tokens = {p["token"] for p in payloads}
+
+        def results_filter(r: Any) -> bool:
+            return bool(r.method == "PATCH" and r.path.split("/")[-3] in tokens)
+
+        def results() -> list[Any]:
+            return discord_api.matching(results_filter)
+
+        with contextlib.suppress(BaseException):  # pytest.fail's Failed when some never come
+            await asyncio.to_thread(
+                discord_api.wait_for, args.requests, where=results_filter, timeout=args.wait
+            )
+        sampler.stop.set()
+        sampler.join()
+        delivered = [
+            r
+            for r in results()
+            if not r.body.get("flags") and "quiet as a cat" in str(r.body.get("content"))
+        ]
+        last = max((r.received_at for r in delivered), default=time.monotonic())
+        return RunResult(
+            label=label,
+            ack_all_s=ack_all,
+            acked=sum(acks),
+            delivered=len(delivered),
+            peak_checked_out=sampler.peak_checked_out,
+            peak_open=sampler.peak_open,
+            wall_s=last - started,
+            llm_requests=len(llm.requests) - 2,  # less the warm-up's two
+        )
+    finally:
+        server.stop()
+        llm.stop()
+        discord_api.stop()
+
+
+def report(results: list[RunResult], args: argparse.Namespace) -> None:
+    print(
+        f"{args.requests} concurrent signed /do interactions, fake LLM replies delayed "
+        f"{args.llm_delay:g} s (2 calls per /do), PostgreSQL, webhook in-process (1 worker)"
+    )
+    print(
+        f"{'pool':<16} {'ack all s':>9} {'acked':>7} {'delivered':>10} "
+        f"{'peak out':>9} {'peak open':>10} {'last s':>7} {'llm reqs':>9}"
+    )
+    for r in results:
+        print(
+            f"{r.label:<16} {r.ack_all_s:>9.2f} {r.acked:>7} {r.delivered:>6}/{args.requests:<3} "
+            f"{r.peak_checked_out:>9} {r.peak_open:>10} {r.wall_s:>7.2f} {r.llm_requests:>9}"
+        )
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    base = results[0]
+    checks = [
+        (
+            "ack all",
+            f"{base.ack_all_s:.2f} s",
+            f"< {TARGET_ACK_S:g} s",
+            base.ack_all_s < TARGET_ACK_S,
+        ),
+        ("delivered", f"{base.delivered}/{args.requests}", "all", base.delivered == args.requests),
+        (
+            "peak checked out",
+            str(base.peak_checked_out),
+            f"<= {TARGET_PEAK}",
+            base.peak_checked_out <= TARGET_PEAK,
+        ),
+        (
+            "last follow-up",
+            f"{base.wall_s:.2f} s",
+            f"< {TARGET_WALL_S:g} s",
+            base.wall_s < TARGET_WALL_S,
+        ),
+    ]
+    for name, value, target, ok in checks:
+        print(f"{name}: {value} (target {target}: {verdict(ok)})")
+    if len(results) > 1:
+        one = results[1]
+        print(f"pool 1+0 / pool 5+10 wall time: {one.wall_s / base.wall_s:.2f}x")
+
+
+async def run(args: argparse.Namespace) -> None:
+    from tests.discord.conftest import migrate_database
+
+    name = f"adv_bench_{uuid.uuid4().hex[:10]}"
+    admin_sql(args.admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        url = database_url(args.admin_url, name)
+        await migrate_database(url)
+        results = [
+            await one_run("default 5+10", url, args, (5, 10)),
+            await one_run("1+0", url, args, (1, 0)),
+        ]
+        report(results, args)
+    finally:
+        admin_sql(args.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_url(admin_url: str, name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from adventorator.config import normalise_database_url
+
+    url = make_url(normalise_database_url(admin_url)).set(database=name)
+    return url.render_as_string(hide_password=False)
+
+
+def admin_sql(admin_url: str, statement: str) -> None:
+    """Run one statement outside a transaction (CREATE / DROP DATABASE), on its own loop."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    from adventorator.config import normalise_database_url
+
+    dsn = make_url(normalise_database_url(admin_url)).set(drivername="postgresql")
+
+    async def execute() -> None:
+        connection = await asyncpg.connect(dsn.render_as_string(hide_password=False), timeout=5)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    threading_result: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(execute())
+        except BaseException as error:  # re-raised in the caller's thread
+            threading_result.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if threading_result:
+        raise threading_result[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--llm-delay", type=float, default=1.0, help="seconds per LLM reply")
+    parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait for follow-ups")
+    parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL, help="Postgres admin URL")
+    args = parser.parse_args()
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()
