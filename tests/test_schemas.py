@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import random
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from adventorator.schemas import (
     parse_sheet_data,
     parse_sheet_json,
 )
+from tests.scripted import script
 
 RULES = Dnd5eRuleset()
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -40,25 +40,9 @@ DASH = "\u2013"  # the en dash that error messages put in ranges
 SCORES = {"str": 10, "dex": 10, "con": 10, "int": 10, "wis": 10, "cha": 10}
 
 
-class ScriptedRandom(random.Random):
-    """A Random whose die faces are scripted: the dice engine draws ``randrange(sides) + 1``."""
-
-    def __init__(self, *faces: int) -> None:
-        super().__init__(0)
-        self.faces = list(faces)
-
-    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
-        assert (stop, step) == (None, 1), "the dice engine draws randrange(sides)"
-        if not self.faces:
-            raise AssertionError("the dice engine drew more dice than the test scripted")
-        face = self.faces.pop(0)
-        assert 1 <= face <= start, f"scripted face {face} is not on a d{start}"
-        return face - 1
-
-
 def rolled(check: CheckInput, *faces: int) -> CheckResult:
     """Roll ``check`` on scripted faces and insist every face was used."""
-    rng = ScriptedRandom(*faces)
+    rng = script(*faces)
     result = RULES.perform_check(check, rng=rng)
     assert rng.faces == [], f"unused scripted faces: {rng.faces}"
     return result

@@ -8,32 +8,12 @@ never patched in.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
 
 import pytest
 
+from tests.scripted import ScriptedRandom, script
 
-class ScriptedRandom(random.Random):
-    """Returns the scripted die faces, in order, through ``randrange(sides)``."""
-
-    def __init__(self, faces: Iterable[int]) -> None:
-        super().__init__(0)
-        self.faces = list(faces)
-        self.sides_asked: list[int] = []
-
-    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
-        assert stop is None, "the engine calls randrange(sides) only"
-        assert step == 1, "the engine calls randrange(sides) only"
-        self.sides_asked.append(start)
-        if not self.faces:
-            raise AssertionError(f"script exhausted (asked for a d{start})")
-        face = self.faces.pop(0)
-        assert 1 <= face <= start, f"scripted {face} on a d{start}"
-        return face - 1
-
-    @property
-    def exhausted(self) -> bool:
-        return not self.faces
+__all__ = ["CountingRandom", "ScriptedRandom", "script"]
 
 
 class CountingRandom(random.Random):
@@ -46,10 +26,6 @@ class CountingRandom(random.Random):
     def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
         self.calls += 1
         return super().randrange(start, stop, step)
-
-
-def script(*faces: int) -> ScriptedRandom:
-    return ScriptedRandom(faces)
 
 
 @pytest.fixture

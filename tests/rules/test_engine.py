@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 
 import pytest
 
@@ -23,35 +22,13 @@ from adventorator.rules.engine import (
     Ruleset,
     Skill,
 )
+from tests.scripted import ScriptedRandom, script
 
 RULES = Dnd5eRuleset()
 
 
-class ScriptedRandom(random.Random):
-    """A Random whose die draws return scripted faces, in order.
-
-    The dice engine documents that every die is ``rng.randrange(sides) + 1``,
-    one call per die in roll order (rerolls after the dice they replace), so
-    that is the one method scripted here.
-    Running out of faces, or a face the die cannot show, fails the test loudly.
-    """
-
-    def __init__(self, *faces: int) -> None:
-        super().__init__(0)
-        self.faces = list(faces)
-
-    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
-        # The dice engine draws each die as rng.randrange(sides) + 1, one call per die.
-        assert stop is None, "the dice engine draws dice as randrange(sides)"
-        if not self.faces:
-            raise AssertionError("the dice engine drew more dice than the test scripted")
-        face = self.faces.pop(0)
-        assert 1 <= face <= start, f"scripted face {face} is not on a d{start}"
-        return face - 1
-
-
 def scripted(*faces: int) -> ScriptedRandom:
-    return ScriptedRandom(*faces)
+    return script(*faces)
 
 
 def roll(check: CheckInput, *faces: int) -> CheckResult:

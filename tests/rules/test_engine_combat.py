@@ -19,25 +19,9 @@ from adventorator.rules.engine import (
     RulesError,
     Skill,
 )
+from tests.scripted import script
 
 RULES = Dnd5eRuleset()
-
-
-class ScriptedRandom(random.Random):
-    """A Random whose die draws return scripted faces, in order (see test_engine.py)."""
-
-    def __init__(self, *faces: int) -> None:
-        super().__init__(0)
-        self.faces = list(faces)
-
-    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
-        # The dice engine draws each die as rng.randrange(sides) + 1, one call per die.
-        assert stop is None, "the dice engine draws dice as randrange(sides)"
-        if not self.faces:
-            raise AssertionError("the dice engine drew more dice than the test scripted")
-        face = self.faces.pop(0)
-        assert 1 <= face <= start, f"scripted face {face} is not on a d{start}"
-        return face - 1
 
 
 def perception(**options: object) -> CheckInput:
@@ -78,7 +62,7 @@ def athletics(score: int) -> CheckInput:
 
 
 def test_contest_tie_changes_nothing() -> None:
-    rng = ScriptedRandom(12, 10)
+    rng = script(12, 10)
     contest = RULES.contested_check(athletics(14), athletics(18), rng=rng)  # 12+2 vs 10+4
     assert (contest.a.total, contest.b.total) == (14, 14)
     assert contest.winner is None
@@ -87,10 +71,10 @@ def test_contest_tie_changes_nothing() -> None:
 
 
 def test_contest_higher_total_wins() -> None:
-    contest = RULES.contested_check(athletics(14), athletics(18), rng=ScriptedRandom(5, 6))
+    contest = RULES.contested_check(athletics(14), athletics(18), rng=script(5, 6))
     assert contest.winner == "b"
     assert contest.margin == 3
-    contest = RULES.contested_check(athletics(14), athletics(18), rng=ScriptedRandom(20, 1))
+    contest = RULES.contested_check(athletics(14), athletics(18), rng=script(20, 1))
     assert contest.winner == "a"
     assert contest.to_json()["winner"] == "a"
 
@@ -106,25 +90,25 @@ def stealth(dc: int | None = 10) -> CheckInput:
 
 
 def test_group_check_exactly_half_succeeds() -> None:
-    group = RULES.group_check([stealth()] * 4, rng=ScriptedRandom(10, 9, 15, 2))
+    group = RULES.group_check([stealth()] * 4, rng=script(10, 9, 15, 2))
     assert [r.success for r in group.results] == [True, False, True, False]
     assert (group.successes, group.success) == (2, True)
     assert group.to_json()["members"] == 4
 
 
 def test_group_of_two_with_one_success_succeeds() -> None:
-    group = RULES.group_check([stealth(), stealth()], rng=ScriptedRandom(1, 20))
+    group = RULES.group_check([stealth(), stealth()], rng=script(1, 20))
     assert (group.successes, group.success) == (1, True)
 
 
 def test_group_check_under_half_fails() -> None:
-    group = RULES.group_check([stealth()] * 4, rng=ScriptedRandom(10, 9, 3, 2))
+    group = RULES.group_check([stealth()] * 4, rng=script(10, 9, 3, 2))
     assert (group.successes, group.success) == (1, False)
     assert "1 of 4" in group.text()
 
 
 def test_group_check_dc_override_and_errors() -> None:
-    group = RULES.group_check([stealth(None)] * 3, rng=ScriptedRandom(15, 14, 20), dc=15)
+    group = RULES.group_check([stealth(None)] * 3, rng=script(15, 14, 20), dc=15)
     assert [r.dc for r in group.results] == [15, 15, 15]
     assert group.successes == 2
     with pytest.raises(RulesError, match="needs a DC"):
@@ -137,7 +121,7 @@ def test_group_check_dc_override_and_errors() -> None:
 
 
 def test_initiative_is_a_dexterity_check() -> None:
-    result = RULES.roll_initiative(14, rng=ScriptedRandom(12))
+    result = RULES.roll_initiative(14, rng=script(12))
     assert [(m.source, m.value) for m in result.breakdown] == [("DEX modifier", 2)]
     assert result.total == 14
     assert result.check.kind is CheckKind.ABILITY
@@ -147,7 +131,7 @@ def test_initiative_is_a_dexterity_check() -> None:
 
 def test_initiative_takes_jack_of_all_trades_bonuses_and_advantage() -> None:
     result = RULES.roll_initiative(
-        14, rng=ScriptedRandom(3, 18), level=2, jack_of_all_trades=True,
+        14, rng=script(3, 18), level=2, jack_of_all_trades=True,
         bonuses=[Modifier("Alert", 5)], advantage=True,
     )  # fmt: skip
     assert result.advantage is Advantage.ADVANTAGE
@@ -161,14 +145,14 @@ def test_initiative_takes_jack_of_all_trades_bonuses_and_advantage() -> None:
 
 
 def test_natural_20_always_hits_and_crits() -> None:
-    attack = RULES.attack_roll(-5, target_ac=30, rng=ScriptedRandom(20))
+    attack = RULES.attack_roll(-5, target_ac=30, rng=script(20))
     assert attack.total == 15
     assert (attack.hit, attack.critical, attack.fumble) == (True, True, False)
     assert attack.text().endswith("vs AC 30: critical hit")
 
 
 def test_natural_1_always_misses() -> None:
-    attack = RULES.attack_roll(20, target_ac=5, rng=ScriptedRandom(1))
+    attack = RULES.attack_roll(20, target_ac=5, rng=script(1))
     assert attack.total == 21
     assert (attack.hit, attack.critical, attack.fumble) == (False, False, True)
     assert attack.markdown() == (
@@ -177,14 +161,14 @@ def test_natural_1_always_misses() -> None:
 
 
 def test_attack_meets_ac() -> None:
-    assert RULES.attack_roll(5, target_ac=17, rng=ScriptedRandom(12)).hit is True
-    assert RULES.attack_roll(5, target_ac=18, rng=ScriptedRandom(12)).hit is False
-    assert RULES.attack_roll(5, rng=ScriptedRandom(12)).hit is None
+    assert RULES.attack_roll(5, target_ac=17, rng=script(12)).hit is True
+    assert RULES.attack_roll(5, target_ac=18, rng=script(12)).hit is False
+    assert RULES.attack_roll(5, rng=script(12)).hit is None
 
 
 def test_attack_with_advantage_lucky_and_bless() -> None:
     attack = RULES.attack_roll(
-        4, target_ac=15, rng=ScriptedRandom(1, 6, 20, 3), advantage=1, halfling_lucky=True,
+        4, target_ac=15, rng=script(1, 6, 20, 3), advantage=1, halfling_lucky=True,
         bonus_dice=[BonusDice("1d4", "Bless")],
     )  # fmt: skip
     assert attack.natural == 20  # the 1 was rerolled into a 20
@@ -199,7 +183,7 @@ def test_attack_with_advantage_lucky_and_bless() -> None:
 
 
 def test_attack_disadvantage_cancelled() -> None:
-    attack = RULES.attack_roll(0, rng=ScriptedRandom(9), advantage=1, disadvantage=1)
+    attack = RULES.attack_roll(0, rng=script(9), advantage=1, disadvantage=1)
     assert attack.advantage is Advantage.NONE
     assert len(attack.dice) == 1
 
@@ -211,7 +195,7 @@ def test_attack_bad_inputs(bonus: int, ac: int) -> None:
 
 
 def test_critical_damage_doubles_dice_not_modifiers() -> None:
-    damage = RULES.damage_roll("2d6+3", critical=True, rng=ScriptedRandom(1, 2, 3, 4))
+    damage = RULES.damage_roll("2d6+3", critical=True, rng=script(1, 2, 3, 4))
     assert damage.rolled_expression.replace(" ", "") == "4d6+3"
     assert damage.total == 1 + 2 + 3 + 4 + 3
     assert len(damage.roll.dice) == 4
@@ -219,11 +203,11 @@ def test_critical_damage_doubles_dice_not_modifiers() -> None:
 
 
 def test_normal_damage() -> None:
-    damage = RULES.damage_roll("2d6+3", rng=ScriptedRandom(6, 5))
+    damage = RULES.damage_roll("2d6+3", rng=script(6, 5))
     assert (damage.rolled_expression, damage.total, damage.critical) == ("2d6+3", 14, False)
     assert "\n" not in damage.text()
 
 
 def test_roll_dice_passes_through() -> None:
-    result = RULES.roll_dice("1d20+2", rng=ScriptedRandom(7, 15), advantage=Advantage.ADVANTAGE)
+    result = RULES.roll_dice("1d20+2", rng=script(7, 15), advantage=Advantage.ADVANTAGE)
     assert result.total == 17
