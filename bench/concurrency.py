@@ -1,16 +1,19 @@
 """Concurrency benchmark: N concurrent ``/do`` interactions with a slow LLM on PostgreSQL.
 
     .venv/bin/python bench/concurrency.py [--requests 300] [--llm-delay 1.0]
-        [--admin-url postgresql://root@127.0.0.1:5432/test]
+        [--server process|thread] [--admin-url postgresql://root@127.0.0.1:5432/test]
 
-The webhook (``create_app`` under uvicorn, in a thread of this process) runs
-on a scratch Postgres database with a fake OpenAI server on loopback (every
-reply delayed ``--llm-delay`` seconds; one JSON valid both as the narrator's
-proposal and as its narration) and a fake Discord API recording follow-ups.
-All N signed ``/do`` interactions are sent at once. A sampler thread reads
-``Database.pool_status()`` every millisecond for the peak checked-out count.
+The webhook runs on a scratch Postgres database with a fake OpenAI server on
+loopback (every reply delayed ``--llm-delay`` seconds, answering the schema it
+is asked for) and a fake Discord API recording follow-ups. By default it is a
+real ``adv serve`` process, so it does not share this process's interpreter
+with the load generator and the fakes, and a sampler scrapes its ``/metrics``
+pool gauge every 20 ms for the peak checked-out count; ``--server thread``
+serves ``create_app`` in a thread here instead and reads
+``Database.pool_status()`` every millisecond. All N signed ``/do``
+interactions are sent at once.
 
-Two runs in the same process: the default pool (5 + 10) and a pool of one
+Two runs: the default pool (5 + 10) and a pool of one
 connection (1 + 0). If a connection were held across the LLM call, the second
 run could serve one ``/do`` per 2 x llm-delay seconds; it finishes in about
 the same time instead.
@@ -64,6 +67,36 @@ class RunResult:
     peak_open: int
     wall_s: float
     llm_requests: int
+
+
+class MetricsSampler(threading.Thread):
+    """Scrapes ``/metrics`` of a server in another process for the pool gauges."""
+
+    def __init__(self, base_url: str, interval: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.url = f"{base_url}/metrics"
+        self.interval = interval
+        self.stop = threading.Event()
+        self.peak_checked_out = 0
+        self.peak_open = -1  # the gauges do not say how many are open: not reported
+
+    def run(self) -> None:
+        import httpx
+
+        with httpx.Client(timeout=5) as client:
+            while not self.stop.wait(self.interval):
+                gauges = _gauges(client.get(self.url).text)
+                out = int(gauges.get("adventorator_db_pool_checked_out", 0))
+                self.peak_checked_out = max(self.peak_checked_out, out)
+
+
+def _gauges(text: str) -> dict[str, float]:
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#") and "{" not in line:
+            name, _, value = line.partition(" ")
+            values[name] = float(value)
+    return values
 
 
 class PoolSampler(threading.Thread):
@@ -142,7 +175,23 @@ async def one_run(
             "llm_api_key": "bench-key",
         }
     )
-    server = WebhookServer(context).start()
+    if args.server == "process":
+        from tests.scale.serve import AdvServe, serve_env
+
+        settings = {
+            "DATABASE_URL": url,
+            "ADVENTORATOR_DB_POOL_SIZE": str(pool[0]),
+            "ADVENTORATOR_DB_MAX_OVERFLOW": str(pool[1]),
+            "DISCORD_PUBLIC_KEY": key.verify_key.encode().hex(),
+            "DISCORD_APPLICATION_ID": APPLICATION_ID,
+            "DISCORD_API_BASE": discord_api.base_url,
+            "ADVENTORATOR_LLM_MODEL": "openai/fake-model",
+            "ADVENTORATOR_LLM_API_BASE": llm.base_url,
+            "ADVENTORATOR_LLM_API_KEY": "bench-key",
+        }
+        server: Any = AdvServe(serve_env(settings)).wait_healthy(60)
+    else:
+        server = WebhookServer(context).start()
     try:
         discord = Discord(server.base_url, key)
         guild = str(710_000_000_000_000_000 + uuid.uuid4().int % 10**6)
@@ -156,14 +205,17 @@ async def one_run(
         await asyncio.to_thread(
             discord_api.wait_for, 1, where=lambda r: warm["token"] in r.path, timeout=60
         )
-        database = await context.database()
         payloads = [
             command("do", {"message": f"I sneak past guard {n}"}, guild=guild)
             for n in range(args.requests)
         ]
         signed = [json.dumps(p).encode() for p in payloads]
         headers = [discord.headers(body) for body in signed]
-        sampler = PoolSampler(database)
+        sampler: Any = (
+            MetricsSampler(server.base_url)
+            if args.server == "process"
+            else PoolSampler(await context.database())
+        )
         sampler.start()
         limits = httpx.Limits(
             max_connections=args.requests, max_keepalive_connections=args.requests
@@ -218,7 +270,9 @@ async def one_run(
 def report(results: list[RunResult], args: argparse.Namespace) -> None:
     print(
         f"{args.requests} concurrent signed /do interactions, fake LLM replies delayed "
-        f"{args.llm_delay:g} s (2 calls per /do), PostgreSQL, webhook in-process (1 worker)"
+        f"{args.llm_delay:g} s (2 calls per /do), PostgreSQL, webhook "
+        + ("as `adv serve` in its own process" if args.server == "process" else "in-process")
+        + " (1 worker)"
     )
     print(
         f"{'pool':<16} {'ack all s':>9} {'acked':>7} {'delivered':>10} "
@@ -227,7 +281,8 @@ def report(results: list[RunResult], args: argparse.Namespace) -> None:
     for r in results:
         print(
             f"{r.label:<16} {r.ack_all_s:>9.2f} {r.acked:>7} {r.delivered:>6}/{args.requests:<3} "
-            f"{r.peak_checked_out:>9} {r.peak_open:>10} {r.wall_s:>7.2f} {r.llm_requests:>9}"
+            f"{r.peak_checked_out:>9} {r.peak_open if r.peak_open >= 0 else '-':>10} "
+            f"{r.wall_s:>7.2f} {r.llm_requests:>9}"
         )
 
     def verdict(ok: bool) -> str:
@@ -325,6 +380,12 @@ def main() -> None:
     parser.add_argument("--llm-delay", type=float, default=1.0, help="seconds per LLM reply")
     parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait for follow-ups")
     parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL, help="Postgres admin URL")
+    parser.add_argument(
+        "--server",
+        choices=("process", "thread"),
+        default="process",
+        help="run the webhook as `adv serve` (its own process) or in a thread of this one",
+    )
     args = parser.parse_args()
     asyncio.run(run(args))
 
