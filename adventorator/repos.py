@@ -227,11 +227,18 @@ async def recent_transcript(
     return entries
 
 
-async def set_transcript_status(session: AsyncSession, entry_id: int, status: str) -> None:
-    entry = await session.get(TranscriptEntry, entry_id)
-    if entry is not None:
-        entry.status = status
-        await session.flush()
+async def set_transcript_status(
+    session: AsyncSession, entry_ids: Sequence[int], status: str
+) -> None:
+    """Set the status of several entries in one statement; unknown ids are ignored."""
+    if entry_ids:
+        statement = (
+            update(TranscriptEntry)
+            .where(TranscriptEntry.id.in_(list(entry_ids)))
+            .values(status=status)
+            .execution_options(synchronize_session="fetch")
+        )
+        await session.execute(statement)
 
 
 # Interactions (Discord idempotency) ----------------------------------------

@@ -194,9 +194,7 @@ class Dispatcher:
         ids = _transcript_ids(ran.reply)
         if ids:
             try:
-                transcripts = await self.app.transcripts()
-                for entry_id in ids:
-                    await transcripts.mark(entry_id, "delivery_failed")
+                await (await self.app.transcripts()).mark(ids, "delivery_failed")
             except AdventoratorError as error:
                 log.warning("cannot mark transcript entries %s: %s", ids, error)
 

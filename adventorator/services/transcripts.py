@@ -97,10 +97,10 @@ class TranscriptService:
             rows = await repos.recent_transcript(session, scene_id, limit=limit)
             return [TranscriptLine.from_row(row) for row in rows]
 
-    async def mark(self, entry_id: int, status: str) -> None:
-        """Change a line's status, e.g. to ``delivery_failed``."""
+    async def mark(self, entry_ids: Sequence[int], status: str) -> None:
+        """Change the status of lines (e.g. to ``delivery_failed``) in one transaction."""
         async with self._database.session_scope() as session:
-            await repos.set_transcript_status(session, entry_id, status)
+            await repos.set_transcript_status(session, entry_ids, status)
 
 
 def _without_nul(value: Any) -> Any:

@@ -350,7 +350,7 @@ async def test_transcript_entry_fields_and_status(session: AsyncSession, world: 
         meta={"roll": {"total": 17, "dice": [14]}, "dc": 15},
     )
     assert entry.status == "ok"
-    await repos.set_transcript_status(session, entry.id, "delivery_failed")
+    await repos.set_transcript_status(session, [entry.id], "delivery_failed")
     stored = await session.execute(
         select(TranscriptEntry.status, TranscriptEntry.meta, TranscriptEntry.role).where(
             TranscriptEntry.id == entry.id
@@ -362,7 +362,7 @@ async def test_transcript_entry_fields_and_status(session: AsyncSession, world: 
         "mechanics",
     )
     # An unknown entry is ignored rather than created.
-    await repos.set_transcript_status(session, entry.id + 10_000, "error")
+    await repos.set_transcript_status(session, [entry.id + 10_000], "error")
     in_campaign = TranscriptEntry.campaign_id == world.campaign.id
     assert await _count(session, TranscriptEntry, in_campaign) == 1
 
@@ -388,7 +388,7 @@ async def test_check_constraint_rejects_a_bad_status(session: AsyncSession, worl
     entry_id = entry.id  # the failed savepoint expires ``entry``
     with pytest.raises(IntegrityError):
         async with session.begin_nested():
-            await repos.set_transcript_status(session, entry_id, "lost")
+            await repos.set_transcript_status(session, [entry_id], "lost")
     with pytest.raises(IntegrityError):
         async with session.begin_nested():
             await repos.add_transcript_entry(

@@ -76,7 +76,7 @@ async def test_transcript_marks_error_lines(offline_table: Table) -> None:
     ids = await offline_table.app.resolve(offline_table.invocation().identity)
     service = await offline_table.app.transcripts()
     line = (await service.recent(ids.scene_id))[0]
-    await service.mark(line.id, "error")
+    await service.mark([line.id], "error")
 
     shown = await offline_table.transcript()
     assert shown.text.endswith("player (error): hello")
