@@ -9,11 +9,11 @@ instances cannot collide.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, Select, bindparam, delete, func, select, update
+from sqlalchemy import RowMapping, Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -41,8 +41,10 @@ async def _insert_ignore(
     session: AsyncSession, model: type[Base], values: dict[str, Any], conflict: Sequence[str]
 ) -> None:
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        dialect_insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    )
     await session.execute(statement)
 
 
@@ -185,31 +187,39 @@ async def get_active_character_id(
 # Transcripts --------------------------------------------------------------
 
 
-async def add_transcript_entry(
+async def add_transcript_entries(
     session: AsyncSession,
+    lines: Sequence[Mapping[str, Any]],
     *,
     campaign_id: int,
     scene_id: int,
-    role: str,
-    content: str,
     player_id: int | None = None,
     character_id: int | None = None,
-    meta: dict[str, Any] | None = None,
-    status: str = "ok",
-) -> TranscriptEntry:
-    entry = TranscriptEntry(
-        campaign_id=campaign_id,
-        scene_id=scene_id,
-        player_id=player_id,
-        character_id=character_id,
-        role=role,
-        content=content,
-        meta=meta,
-        status=status,
-    )
-    session.add(entry)
-    await session.flush()
-    return entry
+) -> list[int]:
+    """Insert lines (``role``, ``content``, optional ``meta`` and ``status``); their ids in order.
+
+    One INSERT ... RETURNING for all of them, instead of one flush per line.
+    """
+    if not lines:
+        return []
+    common = {
+        "campaign_id": campaign_id,
+        "scene_id": scene_id,
+        "player_id": player_id,
+        "character_id": character_id,
+    }
+    rows = [
+        {
+            **common,
+            "role": line["role"],
+            "content": line["content"],
+            "meta": line.get("meta"),
+            "status": line.get("status", "ok"),
+        }
+        for line in lines
+    ]
+    statement = insert(TranscriptEntry).returning(TranscriptEntry.id, sort_by_parameter_order=True)
+    return list((await session.scalars(statement, rows)).all())
 
 
 async def recent_transcript(

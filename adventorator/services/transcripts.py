@@ -74,22 +74,24 @@ class TranscriptService:
         character_id: int | None,
     ) -> list[int]:
         """Store every entry or none of them; returns their ids in order."""
+        lines = [
+            {
+                "role": entry.role,
+                "content": _without_nul(entry.content),
+                "meta": _without_nul(entry.meta),
+                "status": entry.status,
+            }
+            for entry in entries
+        ]
         async with self._database.session_scope() as session:
-            rows = [
-                await repos.add_transcript_entry(
-                    session,
-                    campaign_id=campaign_id,
-                    scene_id=scene_id,
-                    player_id=player_id,
-                    character_id=character_id,
-                    role=entry.role,
-                    content=_without_nul(entry.content),
-                    meta=_without_nul(entry.meta),
-                    status=entry.status,
-                )
-                for entry in entries
-            ]
-            return [row.id for row in rows]
+            return await repos.add_transcript_entries(
+                session,
+                lines,
+                campaign_id=campaign_id,
+                scene_id=scene_id,
+                player_id=player_id,
+                character_id=character_id,
+            )
 
     async def recent(self, scene_id: int, *, limit: int = 20) -> list[TranscriptLine]:
         """The scene's last ``limit`` lines, oldest first."""

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adventorator import repos
 from adventorator.errors import ConflictError
 from adventorator.models import (
+    TRANSCRIPT_ROLES,
     ActiveCharacter,
     Campaign,
     Character,
@@ -235,8 +236,11 @@ async def test_foreign_keys_are_enforced(session: AsyncSession, world: World) ->
         assert (await session.execute(text("PRAGMA foreign_keys"))).scalar_one() == 1
     with pytest.raises(IntegrityError):
         async with session.begin_nested():
-            await repos.add_transcript_entry(
-                session, campaign_id=world.campaign.id, scene_id=999_999, role="player", content="x"
+            await repos.add_transcript_entries(
+                session,
+                [{"role": "player", "content": "x"}],
+                campaign_id=world.campaign.id,
+                scene_id=999_999,
             )
 
 
@@ -247,14 +251,13 @@ async def test_deleting_a_character_clears_selection_and_nulls_transcript(
     brom = await _add(session, world, "Brom")
     ids = {"campaign_id": world.campaign.id, "player_id": world.player.id}
     await repos.set_active_character(session, **ids, character_id=aria.id)
-    entry = await repos.add_transcript_entry(
+    [entry_id] = await repos.add_transcript_entries(
         session,
+        [{"role": "player", "content": "I pick the lock"}],
         campaign_id=world.campaign.id,
         scene_id=world.scene.id,
         player_id=world.player.id,
         character_id=aria.id,
-        role="player",
-        content="I pick the lock",
     )
 
     assert await repos.delete_character(session, aria.id) is True
@@ -263,7 +266,7 @@ async def test_deleting_a_character_clears_selection_and_nulls_transcript(
     assert await _count(session, ActiveCharacter, ActiveCharacter.player_id == world.player.id) == 0
     stored = await session.execute(
         select(TranscriptEntry.character_id, TranscriptEntry.player_id).where(
-            TranscriptEntry.id == entry.id
+            TranscriptEntry.id == entry_id
         )
     )
     assert tuple(stored.one()) == (None, world.player.id)  # kept, unlinked
@@ -274,12 +277,11 @@ async def test_deleting_a_campaign_cascades(session: AsyncSession, world: World)
     aria = await _add(session, world, "Aria")
     ids = {"campaign_id": world.campaign.id, "player_id": world.player.id}
     await repos.set_active_character(session, **ids, character_id=aria.id)
-    await repos.add_transcript_entry(
+    await repos.add_transcript_entries(
         session,
+        [{"role": "narrator", "content": "The door creaks."}],
         campaign_id=world.campaign.id,
         scene_id=world.scene.id,
-        role="narrator",
-        content="The door creaks.",
     )
     cid = world.campaign.id
 
@@ -321,12 +323,11 @@ async def test_transcript_recent_order_limit_and_scene(session: AsyncSession, wo
     other_scene = await repos.get_or_create_scene(session, world.campaign.id, "dungeon")
     for i in range(5):
         for scene in (world.scene, other_scene):
-            await repos.add_transcript_entry(
+            await repos.add_transcript_entries(
                 session,
+                [{"role": "player", "content": f"{scene.key} {i}"}],
                 campaign_id=world.campaign.id,
                 scene_id=scene.id,
-                role="player",
-                content=f"{scene.key} {i}",
             )
     recent = await repos.recent_transcript(session, world.scene.id)
     assert [e.content for e in recent] == [f"default {i}" for i in range(5)]  # oldest first
@@ -340,20 +341,20 @@ async def test_transcript_recent_order_limit_and_scene(session: AsyncSession, wo
 
 
 async def test_transcript_entry_fields_and_status(session: AsyncSession, world: World) -> None:
-    entry = await repos.add_transcript_entry(
+    meta = {"roll": {"total": 17, "dice": [14]}, "dc": 15}
+    [entry_id] = await repos.add_transcript_entries(
         session,
+        [{"role": "mechanics", "content": "Stealth 17 vs DC 15: success", "meta": meta}],
         campaign_id=world.campaign.id,
         scene_id=world.scene.id,
         player_id=world.player.id,
-        role="mechanics",
-        content="Stealth 17 vs DC 15: success",
-        meta={"roll": {"total": 17, "dice": [14]}, "dc": 15},
     )
-    assert entry.status == "ok"
-    await repos.set_transcript_status(session, [entry.id], "delivery_failed")
+    status = select(TranscriptEntry.status).where(TranscriptEntry.id == entry_id)
+    assert (await session.scalars(status)).one() == "ok"
+    await repos.set_transcript_status(session, [entry_id], "delivery_failed")
     stored = await session.execute(
         select(TranscriptEntry.status, TranscriptEntry.meta, TranscriptEntry.role).where(
-            TranscriptEntry.id == entry.id
+            TranscriptEntry.id == entry_id
         )
     )
     assert tuple(stored.one()) == (
@@ -362,42 +363,65 @@ async def test_transcript_entry_fields_and_status(session: AsyncSession, world: 
         "mechanics",
     )
     # An unknown entry is ignored rather than created.
-    await repos.set_transcript_status(session, [entry.id + 10_000], "error")
+    await repos.set_transcript_status(session, [entry_id + 10_000], "error")
     in_campaign = TranscriptEntry.campaign_id == world.campaign.id
     assert await _count(session, TranscriptEntry, in_campaign) == 1
+
+
+async def test_transcript_lines_insert_together_with_ids_in_order(
+    session: AsyncSession, world: World
+) -> None:
+    lines = [{"role": role, "content": f"line {n}"} for n, role in enumerate(TRANSCRIPT_ROLES)]
+    ids = await repos.add_transcript_entries(
+        session, lines, campaign_id=world.campaign.id, scene_id=world.scene.id
+    )
+    assert len(ids) == len(lines)
+    assert ids == sorted(ids)
+    rows = await session.execute(
+        select(TranscriptEntry.id, TranscriptEntry.role, TranscriptEntry.content).where(
+            TranscriptEntry.id.in_(ids)
+        )
+    )
+    by_id = {row.id: (row.role, row.content) for row in rows}
+    assert [by_id[i] for i in ids] == [(line["role"], line["content"]) for line in lines]
+    assert (
+        await repos.add_transcript_entries(
+            session, [], campaign_id=world.campaign.id, scene_id=world.scene.id
+        )
+        == []
+    )
 
 
 async def test_check_constraint_rejects_a_bad_role(session: AsyncSession, world: World) -> None:
     with pytest.raises(IntegrityError):
         async with session.begin_nested():
-            await repos.add_transcript_entry(
+            await repos.add_transcript_entries(
                 session,
+                [{"role": "wizard", "content": "x"}],
                 campaign_id=world.campaign.id,
                 scene_id=world.scene.id,
-                role="wizard",
-                content="x",
             )
     in_campaign = TranscriptEntry.campaign_id == world.campaign.id
     assert await _count(session, TranscriptEntry, in_campaign) == 0
 
 
 async def test_check_constraint_rejects_a_bad_status(session: AsyncSession, world: World) -> None:
-    entry = await repos.add_transcript_entry(
-        session, campaign_id=world.campaign.id, scene_id=world.scene.id, role="system", content="x"
+    [entry_id] = await repos.add_transcript_entries(
+        session,
+        [{"role": "system", "content": "x"}],
+        campaign_id=world.campaign.id,
+        scene_id=world.scene.id,
     )
-    entry_id = entry.id  # the failed savepoint expires ``entry``
     with pytest.raises(IntegrityError):
         async with session.begin_nested():
             await repos.set_transcript_status(session, [entry_id], "lost")
     with pytest.raises(IntegrityError):
         async with session.begin_nested():
-            await repos.add_transcript_entry(
+            await repos.add_transcript_entries(
                 session,
+                [{"role": "system", "content": "y", "status": "maybe"}],
                 campaign_id=world.campaign.id,
                 scene_id=world.scene.id,
-                role="system",
-                content="y",
-                status="maybe",
             )
     stored = await session.execute(
         select(TranscriptEntry.status).where(TranscriptEntry.id == entry_id)
