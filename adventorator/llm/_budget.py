@@ -8,6 +8,7 @@ again (token counts are not exactly additive) and trimmed until it fits.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from adventorator.llm.tokens import count_tokens
@@ -35,13 +36,12 @@ def fit_lines(
     if not candidates:
         return [], messages
     used = count_tokens(messages, model=model)
-    empty = count_tokens([{"role": "user", "content": ""}], model=model)
     kept: list[str] = []
     # The first kept line also adds whatever frame assemble() puts around the lines.
     frame = count_tokens(assemble([""]), model=model) - used
     used += frame
     for line in candidates:
-        cost = count_tokens([{"role": "user", "content": line + "\n"}], model=model) - empty
+        cost = _line_cost(line, model)
         if used + cost > budget:
             break
         kept.append(line)
@@ -51,3 +51,10 @@ def fit_lines(
         kept.pop()  # the lowest-priority line goes first
         messages = assemble(kept)
     return kept, messages
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_cost(line: str, model: str | None) -> int:
+    """Tokens one line adds to a prompt. Cached: every turn re-reads the scene's recent lines."""
+    alone = count_tokens([{"role": "user", "content": line + "\n"}], model=model)
+    return alone - count_tokens([{"role": "user", "content": ""}], model=model)

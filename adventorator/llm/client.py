@@ -42,6 +42,7 @@ from adventorator.llm._structured import (
     response_format_for,
 )
 from adventorator.llm.stats import CallRecord, LLMStats, default_stats
+from adventorator.llm.tokens import count_tokens
 
 if TYPE_CHECKING:
     from adventorator.config import Settings
@@ -128,8 +129,13 @@ class LLMClient:
         return self.timeout * (self.max_retries + 1) + _BACKOFF_MAX * self.max_retries
 
     async def preload(self) -> None:
-        """Import litellm in a worker thread now, so the first call does not block the loop."""
+        """Import litellm and load the model's tokenizer in a worker thread now.
+
+        Both are slow the first time (about 3 s and 0.3-0.7 s) and would otherwise
+        block the event loop during the first requests that need them.
+        """
         await load_litellm_async()
+        await asyncio.to_thread(count_tokens, [{"role": "user", "content": "-"}], model=self.model)
 
     async def complete_text(
         self, messages: Sequence[Mapping[str, str]], *, name: str = "text"

@@ -12,6 +12,7 @@ import pytest
 from adventorator.config import load_settings
 from adventorator.errors import LLMError
 from adventorator.llm import CallRecord, LLMClient, LLMStats
+from adventorator.llm._structured import response_format_for
 from adventorator.proposals import Narration, NarratorProposal, PlannerOutput
 from tests.fakes.openai_server import FakeLLMServer, free_port
 from tests.llm.helpers import MODEL, TEST_KEY
@@ -57,6 +58,16 @@ async def test_request_carries_the_json_schema(
             "strict": False,
         },
     }
+
+
+def test_each_response_format_is_a_fresh_copy_of_the_cached_schema() -> None:
+    first = response_format_for(PlannerOutput, name="planner")
+    first["json_schema"]["schema"]["properties"].clear()  # as a library adjusting it might
+
+    second = response_format_for(PlannerOutput, name="again")
+
+    assert second["json_schema"]["schema"] == PlannerOutput.model_json_schema()
+    assert second["json_schema"]["name"] == "again"
 
 
 async def test_fenced_json_is_accepted(fake_llm: FakeLLMServer, make_client: MakeClient) -> None:
