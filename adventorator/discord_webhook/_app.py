@@ -133,7 +133,8 @@ def create_app(
     @app.post("/interactions")
     async def interactions(request: Request) -> Response:
         started = time.perf_counter()
-        status, body, kind, command, outcome = await _interaction(request, verifier, dispatcher)
+        with dispatcher.priority.answering():
+            status, body, kind, command, outcome = await _interaction(request, verifier, dispatcher)
         metrics.count(kind, command, outcome)
         metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
         return _json(status, body)

@@ -28,6 +28,7 @@ from adventorator.discord_webhook._payload import (
     BadInteraction,
     InteractionContext,
 )
+from adventorator.discord_webhook._priority import AckFirst
 from adventorator.errors import AdventoratorError, PoolExhaustedError
 from adventorator.rules.engine import Dnd5eRuleset
 
@@ -69,6 +70,7 @@ class Dispatcher:
         self.metrics = metrics
         self.api: InteractionAPI | None = None
         self.tasks: set[asyncio.Task[None]] = set()
+        self.priority = AckFirst()
         self._coercer = OptionCoercer()
         self._ruleset = Dnd5eRuleset()
         self._interactions: InteractionService | None = None
@@ -166,6 +168,7 @@ class Dispatcher:
 
     async def _run_deferred(self, ctx: InteractionContext, spec: CommandSpec, options: Any) -> None:
         started = time.monotonic()
+        await self.priority.wait_for_acks()
         ran = await self._run(ctx, spec, options)
         self.metrics.deferred_seconds.labels(spec.name).observe(time.monotonic() - started)
         try:
@@ -261,6 +264,7 @@ class Dispatcher:
 
     async def _run_choice_deferred(self, ctx: InteractionContext, choice: Choice) -> None:
         started = time.monotonic()
+        await self.priority.wait_for_acks()
         ran = await self._run_choice(ctx, choice)
         self.metrics.deferred_seconds.labels(choice.command).observe(time.monotonic() - started)
         await self._deliver(ctx, choice.command, ran, edit_component=True)
