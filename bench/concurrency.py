@@ -1,7 +1,8 @@
 """Concurrency benchmark: N concurrent ``/do`` interactions with a slow LLM on PostgreSQL.
 
     .venv/bin/python bench/concurrency.py [--requests 300] [--llm-delay 1.0]
-        [--server process|thread] [--admin-url postgresql://root@127.0.0.1:5432/test]
+        [--server process|thread] [--workers 1]
+        [--admin-url postgresql://root@127.0.0.1:5432/test]
 
 The webhook runs on a scratch Postgres database with a fake OpenAI server on
 loopback (every reply delayed ``--llm-delay`` seconds, answering the schema it
@@ -10,8 +11,11 @@ real ``adv serve`` process, so it does not share this process's interpreter
 with the load generator and the fakes, and a sampler scrapes its ``/metrics``
 pool gauge every 20 ms for the peak checked-out count; ``--server thread``
 serves ``create_app`` in a thread here instead and reads
-``Database.pool_status()`` every millisecond. All N signed ``/do``
-interactions are sent at once.
+``Database.pool_status()`` every millisecond. With ``--workers 2`` each
+worker has its own pool, and a scrape reaches one of them: the peak is the
+highest any one worker showed. All N signed ``/do`` interactions are sent at
+once, through several httpx clients (one client's pool slows down with many
+connections).
 
 Two runs: the default pool (5 + 10) and a pool of one
 connection (1 + 0). If a connection were held across the LLM call, the second
@@ -40,6 +44,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._common import load_clients, scratch_database  # noqa: E402
 
 DEFAULT_ADMIN_URL = os.environ.get(
     "ADVENTORATOR_TEST_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test"
@@ -147,7 +153,6 @@ def _widen_backlog(httpd: Any) -> None:
 async def one_run(
     label: str, url: str, args: argparse.Namespace, pool: tuple[int, int]
 ) -> RunResult:
-    import httpx
     from nacl.signing import SigningKey
 
     from adventorator.app import AppContext
@@ -189,7 +194,7 @@ async def one_run(
             "ADVENTORATOR_LLM_API_BASE": llm.base_url,
             "ADVENTORATOR_LLM_API_KEY": "bench-key",
         }
-        server: Any = AdvServe(serve_env(settings)).wait_healthy(60)
+        server: Any = AdvServe(serve_env(settings), workers=args.workers).wait_healthy(60)
     else:
         server = WebhookServer(context).start()
     try:
@@ -217,20 +222,19 @@ async def one_run(
             else PoolSampler(await context.database())
         )
         sampler.start()
-        limits = httpx.Limits(
-            max_connections=args.requests, max_keepalive_connections=args.requests
-        )
-        async with httpx.AsyncClient(timeout=30, limits=limits) as client:
-            started = time.monotonic()
+        clients = load_clients(args.requests)
+        started = time.monotonic()
 
-            async def send(n: int) -> bool:
-                response = await client.post(
-                    f"{server.base_url}/interactions", content=signed[n], headers=headers[n]
-                )
-                return response.status_code == 200 and response.json().get("type") == 5
+        async def send(n: int) -> bool:
+            response = await clients[n % len(clients)].post(
+                f"{server.base_url}/interactions", content=signed[n], headers=headers[n]
+            )
+            return response.status_code == 200 and response.json().get("type") == 5
 
-            acks = await asyncio.gather(*(send(n) for n in range(args.requests)))
-            ack_all = time.monotonic() - started
+        acks = await asyncio.gather(*(send(n) for n in range(args.requests)))
+        ack_all = time.monotonic() - started
+        for client in clients:
+            await client.aclose()
         tokens = {p["token"] for p in payloads}
 
         def results_filter(r: Any) -> bool:
@@ -271,8 +275,11 @@ def report(results: list[RunResult], args: argparse.Namespace) -> None:
     print(
         f"{args.requests} concurrent signed /do interactions, fake LLM replies delayed "
         f"{args.llm_delay:g} s (2 calls per /do), PostgreSQL, webhook "
-        + ("as `adv serve` in its own process" if args.server == "process" else "in-process")
-        + " (1 worker)"
+        + (
+            f"as `adv serve --workers {args.workers}` in its own process"
+            if args.server == "process"
+            else "in-process"
+        )
     )
     print(
         f"{'pool':<16} {'ack all s':>9} {'acked':>7} {'delivered':>10} "
@@ -317,61 +324,15 @@ def report(results: list[RunResult], args: argparse.Namespace) -> None:
         print(f"pool 1+0 / pool 5+10 wall time: {one.wall_s / base.wall_s:.2f}x")
 
 
-async def run(args: argparse.Namespace) -> None:
+async def run(args: argparse.Namespace, url: str) -> None:
     from tests.discord.conftest import migrate_database
 
-    name = f"adv_bench_{uuid.uuid4().hex[:10]}"
-    admin_sql(args.admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        url = database_url(args.admin_url, name)
-        await migrate_database(url)
-        results = [
-            await one_run("default 5+10", url, args, (5, 10)),
-            await one_run("1+0", url, args, (1, 0)),
-        ]
-        report(results, args)
-    finally:
-        admin_sql(args.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def database_url(admin_url: str, name: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    from adventorator.config import normalise_database_url
-
-    url = make_url(normalise_database_url(admin_url)).set(database=name)
-    return url.render_as_string(hide_password=False)
-
-
-def admin_sql(admin_url: str, statement: str) -> None:
-    """Run one statement outside a transaction (CREATE / DROP DATABASE), on its own loop."""
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    from adventorator.config import normalise_database_url
-
-    dsn = make_url(normalise_database_url(admin_url)).set(drivername="postgresql")
-
-    async def execute() -> None:
-        connection = await asyncpg.connect(dsn.render_as_string(hide_password=False), timeout=5)
-        try:
-            await connection.execute(statement)
-        finally:
-            await connection.close()
-
-    threading_result: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            asyncio.run(execute())
-        except BaseException as error:  # re-raised in the caller's thread
-            threading_result.append(error)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if threading_result:
-        raise threading_result[0]
+    await migrate_database(url)
+    results = [
+        await one_run("default 5+10", url, args, (5, 10)),
+        await one_run("1+0", url, args, (1, 0)),
+    ]
+    report(results, args)
 
 
 def main() -> None:
@@ -386,8 +347,12 @@ def main() -> None:
         default="process",
         help="run the webhook as `adv serve` (its own process) or in a thread of this one",
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="`adv serve --workers` (with --server process)"
+    )
     args = parser.parse_args()
-    asyncio.run(run(args))
+    with scratch_database(args.admin_url) as url:
+        asyncio.run(run(args, url))
 
 
 if __name__ == "__main__":

@@ -35,13 +35,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import load_clients, scratch_database  # noqa: E402
+
 DEFAULT_ADMIN_URL = os.environ.get(
     "ADVENTORATOR_TEST_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test"
 )
 TARGET_RATIO = 0.25
 TARGET_P99_MS = 100.0
 APPLICATION_ID = "700000000000000001"
-CLIENT_SHARE = 10
 
 
 # The bare baseline ---------------------------------------------------------------
@@ -126,11 +127,7 @@ async def _load(
     signed = _bodies(seed_hex, warmup + requests)
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    # httpx's pool gets slow with many connections in one client: a client per
-    # CLIENT_SHARE workers keeps the generator from being the bottleneck.
-    shares = -(-concurrency // CLIENT_SHARE)
-    limits = httpx.Limits(max_connections=CLIENT_SHARE, max_keepalive_connections=CLIENT_SHARE)
-    clients = [httpx.AsyncClient(limits=limits, timeout=30) for _ in range(shares)]
+    clients = load_clients(concurrency)
 
     async def send(client: httpx.AsyncClient, index: int, record: bool) -> None:
         body, headers = signed[index]
@@ -151,7 +148,7 @@ async def _load(
                 errors[problem] = errors.get(problem, 0) + 1
 
     async def worker(number: int, queue: list[int], record: bool) -> None:
-        client = clients[number % shares]
+        client = clients[number % len(clients)]
         while queue:
             await send(client, queue.pop(), record)
 
@@ -190,26 +187,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def admin_sql(admin_url: str, statement: str) -> None:
-    """Run one statement outside a transaction (CREATE / DROP DATABASE)."""
-    from sqlalchemy import text
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    from adventorator.config import normalise_database_url
-
-    async def run() -> None:
-        engine = create_async_engine(
-            normalise_database_url(admin_url), isolation_level="AUTOCOMMIT"
-        )
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text(statement))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], what: str) -> None:
@@ -265,18 +242,17 @@ def measure(url: str, seed: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> None:
     from nacl.signing import SigningKey
-    from sqlalchemy.engine import make_url
-
-    from adventorator.config import normalise_database_url
 
     key = SigningKey.generate()
     seed = bytes(key).hex()
-    name = f"adv_bench_{uuid.uuid4().hex[:10]}"
-    admin_sql(args.admin_url, f'CREATE DATABASE "{name}"')
-    url = make_url(normalise_database_url(args.admin_url)).set(database=name)
+    with scratch_database(args.admin_url) as url:
+        run_servers(url, key, seed, args)
+
+
+def run_servers(url: str, key: Any, seed: str, args: argparse.Namespace) -> None:
     env = {
         **os.environ,
-        "DATABASE_URL": url.render_as_string(hide_password=False),
+        "DATABASE_URL": url,
         "DISCORD_PUBLIC_KEY": key.verify_key.encode().hex(),
         "DISCORD_APPLICATION_ID": APPLICATION_ID,
         "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",  # /roll never calls Discord
@@ -305,7 +281,6 @@ def run(args: argparse.Namespace) -> None:
     finally:
         for process in servers:
             stop(process)
-        admin_sql(args.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:

@@ -32,11 +32,12 @@ def serve_env(base: dict[str, str], **extra: str) -> dict[str, str]:
 class AdvServe:
     """One ``adv serve`` process on a free loopback port; ``stop()`` ends it."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *, workers: int = 1) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        command = [str(ADV), "serve", "--port", str(self.port), "--workers", str(workers)]
         self.process = subprocess.Popen(
-            [str(ADV), "serve", "--port", str(self.port), "--log-level", "warning"],
+            [*command, "--log-level", "warning"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
