@@ -289,6 +289,8 @@ async def claim_interaction(
     user_id: str,
     command: str | None = None,
     response: dict[str, Any] | None = None,
+    meta: dict[str, Any] | None = None,
+    status: str = "running",
 ) -> bool:
     """Insert the interaction unless any instance already did; True when this call claimed it.
 
@@ -301,8 +303,8 @@ async def claim_interaction(
         "user_id": user_id,
         "command": command,
         "response": response,
-        "meta": None,
-        "status": "running",
+        "meta": meta,
+        "status": status,
         "created_at": utcnow(),
     }
     result = await connection.execute(_claim_statement(connection.dialect.name), values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -60,3 +61,29 @@ def load_clients(concurrency: int) -> list[httpx.AsyncClient]:
     shares = -(-concurrency // CLIENT_SHARE)
     limits = httpx.Limits(max_connections=CLIENT_SHARE, max_keepalive_connections=CLIENT_SHARE)
     return [httpx.AsyncClient(limits=limits, timeout=30) for _ in range(shares)]
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process and its descendants (Linux /proc), or None."""
+    own = _cpu_and_children(pid)
+    if own is None:
+        return None
+    total, pending = own[0], list(own[1])
+    while pending:
+        child = _cpu_and_children(pending.pop())
+        if child is not None:  # a child may have exited meanwhile
+            total += child[0]
+            pending.extend(child[1])
+    return total
+
+
+def _cpu_and_children(pid: int) -> tuple[float, list[int]] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            # After the ")" closing the command name, utime and stime are fields 12 and 13.
+            fields = stat.read().rpartition(")")[2].split()
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            kids = [int(child) for child in children.read().split()]
+    except (OSError, ValueError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), kids

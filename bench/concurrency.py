@@ -45,7 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import load_clients, scratch_database  # noqa: E402
+from bench._common import load_clients, scratch_database, tree_cpu_seconds  # noqa: E402
 
 DEFAULT_ADMIN_URL = os.environ.get(
     "ADVENTORATOR_TEST_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test"
@@ -73,6 +73,7 @@ class RunResult:
     peak_open: int
     wall_s: float
     llm_requests: int
+    server_cpu_s: float | None  # the server's processes, sends to last follow-up
 
 
 class MetricsSampler(threading.Thread):
@@ -223,6 +224,8 @@ async def one_run(
         )
         sampler.start()
         clients = load_clients(args.requests)
+        server_pid = server.process.pid if args.server == "process" else None
+        cpu_before = tree_cpu_seconds(server_pid) if server_pid else None
         started = time.monotonic()
 
         async def send(n: int) -> bool:
@@ -247,6 +250,7 @@ async def one_run(
             await asyncio.to_thread(
                 discord_api.wait_for, args.requests, where=results_filter, timeout=args.wait
             )
+        cpu_after = tree_cpu_seconds(server_pid) if server_pid else None
         sampler.stop.set()
         sampler.join()
         delivered = [
@@ -264,6 +268,9 @@ async def one_run(
             peak_open=sampler.peak_open,
             wall_s=last - started,
             llm_requests=len(llm.requests) - 2,  # less the warm-up's two
+            server_cpu_s=(
+                cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+            ),
         )
     finally:
         server.stop()
@@ -282,14 +289,16 @@ def report(results: list[RunResult], args: argparse.Namespace) -> None:
         )
     )
     print(
-        f"{'pool':<16} {'ack all s':>9} {'acked':>7} {'delivered':>10} "
-        f"{'peak out':>9} {'peak open':>10} {'last s':>7} {'llm reqs':>9}"
+        f"{'pool':<16} {'ack all s':>9} {'acked':>7} {'delivered':>10} {'peak out':>9} "
+        f"{'peak open':>10} {'last s':>7} {'llm reqs':>9} {'server cpu s':>13} {'ms/do':>6}"
     )
     for r in results:
+        cpu = "-" if r.server_cpu_s is None else f"{r.server_cpu_s:.2f}"
+        per_do = "-" if r.server_cpu_s is None else f"{1000 * r.server_cpu_s / args.requests:.1f}"
         print(
             f"{r.label:<16} {r.ack_all_s:>9.2f} {r.acked:>7} {r.delivered:>6}/{args.requests:<3} "
             f"{r.peak_checked_out:>9} {r.peak_open if r.peak_open >= 0 else '-':>10} "
-            f"{r.wall_s:>7.2f} {r.llm_requests:>9}"
+            f"{r.wall_s:>7.2f} {r.llm_requests:>9} {cpu:>13} {per_do:>6}"
         )
 
     def verdict(ok: bool) -> str:
@@ -322,6 +331,12 @@ def report(results: list[RunResult], args: argparse.Namespace) -> None:
     if len(results) > 1:
         one = results[1]
         print(f"pool 1+0 / pool 5+10 wall time: {one.wall_s / base.wall_s:.2f}x")
+    if base.server_cpu_s is not None:
+        print(
+            f"server CPU: {base.server_cpu_s:.2f} s in {base.wall_s:.2f} s "
+            f"({base.server_cpu_s / base.wall_s:.2f} cores busy on average; "
+            f"{os.cpu_count()} on this machine, shared with the load generator and Postgres)"
+        )
 
 
 async def run(args: argparse.Namespace, url: str) -> None:

@@ -8,6 +8,8 @@
   ``adventorator_llm_latency_seconds``: read from the LLM layer's ``LLMStats``
 * ``adventorator_db_pool_size``, ``..._checked_out``, ``..._overflow``: set at scrape time
 * ``adventorator_db_pool_exhausted_total``: requests that found no free connection in time
+* ``process_cpu_seconds_total``, ``process_resident_memory_bytes`` and the other
+  standard ``process_*`` metrics of this process (on Linux)
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -105,6 +114,7 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(LLMStatsCollector(llm_stats))
+        ProcessCollector(registry=self.registry)  # CPU and memory: is this worker saturated?
 
     def count(self, kind: str, command: str, outcome: str) -> None:
         self.interactions.labels(kind, command, outcome).inc()

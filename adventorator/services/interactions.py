@@ -80,11 +80,15 @@ class InteractionService:
         user_id: str,
         command: str | None = None,
         response: dict[str, Any] | None = None,
+        meta: dict[str, Any] | None = None,
+        finished: bool = False,
     ) -> StoredInteraction | None:
         """Claim the id: None when this call won it, else the row stored before.
 
         ``response`` is stored at once when it is known before running (a
-        deferral), so a redelivery can be answered immediately.
+        deferral), so a redelivery can be answered immediately. ``finished``
+        claims an interaction whose outcome is already known (a pure command,
+        run before claiming): claim and finish in one statement.
         """
         async with self._connection() as connection:
             claimed = await repos.claim_interaction(
@@ -94,6 +98,8 @@ class InteractionService:
                 user_id=user_id,
                 command=command,
                 response=response,
+                meta=meta,
+                status="done" if finished else "running",
             )
             if claimed:
                 return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from adventorator.app import AppContext
 from adventorator.discord_webhook import create_app
 from tests.discord.conftest import StartWebhook, Webhook
@@ -89,9 +91,13 @@ async def test_metrics_families(webhook: Webhook) -> None:
         ("adventorator_db_pool_size", "gauge"),
         ("adventorator_db_pool_checked_out", "gauge"),
         ("adventorator_db_pool_overflow", "gauge"),
+        ("adventorator_db_pool_exhausted_total", "counter"),
     ):
         assert f"# TYPE {family} {kind}\n" in text, family
     assert "\nadventorator_db_pool_size " in text
+    if sys.platform == "linux":  # the process collector reads /proc
+        assert "# TYPE process_cpu_seconds_total counter\n" in text
+        assert "\nprocess_resident_memory_bytes " in text
 
 
 def test_each_app_has_its_own_registry() -> None:
