@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import load_clients, scratch_database  # noqa: E402
+from bench._common import load_clients, scratch_database, tree_cpu_seconds  # noqa: E402
 
 DEFAULT_ADMIN_URL = os.environ.get(
     "ADVENTORATOR_TEST_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test"
@@ -275,7 +275,12 @@ def run_servers(url: str, key: Any, seed: str, args: argparse.Namespace) -> None
             process = subprocess.Popen(command, env=env)
             servers.append(process)
             wait_healthy(f"http://127.0.0.1:{port}/healthz", process, label)
+            cpu_before = tree_cpu_seconds(process.pid)
             results[label] = measure(f"http://127.0.0.1:{port}/interactions", seed, args)
+            cpu_after = tree_cpu_seconds(process.pid)
+            if cpu_before is not None and cpu_after is not None:  # warm-up included
+                sent = args.requests + args.warmup
+                results[label]["cpu_ms_per_request"] = 1000 * (cpu_after - cpu_before) / sent
             stop(process)
         report(results, args)
     finally:
@@ -288,13 +293,17 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
         f"{args.requests:,} signed interactions per server, concurrency {args.concurrency}, "
         f"{args.workers} uvicorn worker(s), PostgreSQL; load generator in its own process"
     )
-    print(f"{'endpoint':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(
+        f"{'endpoint':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+        f"{'cpu ms/req':>11}"
+    )
     names = {"bare": 'bare FastAPI {"type":1}', "adv": "adv serve /interactions (/roll)"}
     for label in ("bare", "adv"):
         r = results[label]
+        cpu = f"{r['cpu_ms_per_request']:.2f}" if "cpu_ms_per_request" in r else "-"
         print(
             f"{names[label]:<34} {r['throughput']:>8.0f} {r['p50_ms']:>8.1f} "
-            f"{r['p99_ms']:>8.1f} {r['errors']:>7}"
+            f"{r['p99_ms']:>8.1f} {r['errors']:>7} {cpu:>11}"
         )
         if r["error_kinds"]:
             print(f"  errors: {r['error_kinds']}")
