@@ -198,7 +198,9 @@ async def add_transcript_entries(
 ) -> list[int]:
     """Insert lines (``role``, ``content``, optional ``meta`` and ``status``); their ids in order.
 
-    One INSERT ... RETURNING for all of them, instead of one flush per line.
+    One INSERT ... RETURNING for all of them on PostgreSQL (SQLite may run it
+    row by row), instead of an ORM flush per line. Atomic only inside the
+    caller's transaction.
     """
     if not lines:
         return []

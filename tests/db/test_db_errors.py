@@ -319,4 +319,3 @@ async def test_statement_scope_is_not_a_transaction(migrated_db: Database) -> No
     with pytest.raises(Boom):
         await write_then_fail()
     assert await _campaign_keys(migrated_db) == {"stays"}  # why it is for single statements
-
