@@ -51,9 +51,6 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
-        self._autocommit_sessionmaker = async_sessionmaker(
-            engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
 
     @property
     def url(self) -> URL:
@@ -83,17 +80,6 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
-
-    @asynccontextmanager
-    async def statement_scope(self) -> AsyncIterator[AsyncSession]:
-        """A session for work that is one statement, which commits by itself (autocommit).
-
-        It saves the BEGIN and COMMIT round trips, and the pool's pre-ping on
-        asyncpg becomes one round trip instead of three. Work of two or more
-        statements that must succeed or fail together uses ``session_scope``.
-        """
-        async with self.connection_errors(), self._autocommit_sessionmaker() as session:
-            yield session
 
     @asynccontextmanager
     async def connection_errors(self) -> AsyncIterator[None]:

@@ -102,7 +102,7 @@ class CharacterService:
         return record
 
     async def list(self, campaign_id: int) -> list[CharacterRecord]:
-        async with self._database.statement_scope() as session:  # one SELECT
+        async with self._database.session_scope() as session:
             rows = await repos.list_characters(session, campaign_id)
             return [CharacterRecord.from_row(row) for row in rows]
 
@@ -122,7 +122,7 @@ class CharacterService:
 
     async def _load_by_id(self, key: tuple[int, str, int]) -> CharacterRecord | None:
         campaign_id, _, character_id = key
-        async with self._database.statement_scope() as session:  # one SELECT
+        async with self._database.session_scope() as session:
             row = await repos.get_character(session, character_id)
             if row is None or row.campaign_id != campaign_id:
                 return None
@@ -130,7 +130,7 @@ class CharacterService:
 
     async def _load_by_name(self, key: tuple[int, str, str]) -> CharacterRecord | None:
         campaign_id, _, name = key
-        async with self._database.statement_scope() as session:  # one SELECT
+        async with self._database.session_scope() as session:
             row = await repos.find_character(session, campaign_id, name)
             return None if row is None else CharacterRecord.from_row(row)
 

@@ -95,7 +95,7 @@ class TranscriptService:
 
     async def recent(self, scene_id: int, *, limit: int = 20) -> list[TranscriptLine]:
         """The scene's last ``limit`` lines, oldest first."""
-        async with self._database.statement_scope() as session:  # one SELECT
+        async with self._database.session_scope() as session:
             rows = await repos.recent_transcript(session, scene_id, limit=limit)
             return [TranscriptLine.from_row(row) for row in rows]
 

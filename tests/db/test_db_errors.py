@@ -295,27 +295,3 @@ async def test_session_scope_lets_integrity_errors_through(migrated_db: Database
     with pytest.raises(IntegrityError):
         await write_a_duplicate()
     assert await _campaign_keys(migrated_db) == set()
-
-
-# statement_scope -------------------------------------------------------------------
-
-
-async def test_statement_scope_commits_each_statement_by_itself(migrated_db: Database) -> None:
-    async with migrated_db.statement_scope() as session:
-        await repos.get_or_create_campaign(session, "first")
-        # Visible to another connection before the scope ends: already committed.
-        assert await _campaign_keys(migrated_db) == {"first"}
-
-
-async def test_statement_scope_is_not_a_transaction(migrated_db: Database) -> None:
-    class Boom(Exception):
-        pass
-
-    async def write_then_fail() -> None:
-        async with migrated_db.statement_scope() as session:
-            await repos.get_or_create_campaign(session, "stays")
-            raise Boom
-
-    with pytest.raises(Boom):
-        await write_then_fail()
-    assert await _campaign_keys(migrated_db) == {"stays"}  # why it is for single statements
