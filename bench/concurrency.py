@@ -53,7 +53,6 @@ DEFAULT_ADMIN_URL = os.environ.get(
 TARGET_ACK_S = 3.0
 TARGET_WALL_S = 5.0
 TARGET_PEAK = 15
-BACKLOG = 1024
 PROPOSAL = {
     "action": "skill_check",
     "skill": "stealth",
@@ -145,12 +144,6 @@ def _fake_llm(delay: float) -> Any:
     return SchemaAwareLLM()
 
 
-def _widen_backlog(httpd: Any) -> None:
-    # socketserver listens with a backlog of 5; N simultaneous connects would
-    # overflow it and wait a second for a SYN retry, measuring the fake, not us.
-    httpd.socket.listen(BACKLOG)
-
-
 async def one_run(
     label: str, url: str, args: argparse.Namespace, pool: tuple[int, int]
 ) -> RunResult:
@@ -164,8 +157,6 @@ async def one_run(
     key = SigningKey.generate()
     llm = _fake_llm(args.llm_delay)
     discord_api = FakeDiscord()
-    _widen_backlog(llm._httpd)
-    _widen_backlog(discord_api._httpd)
     llm.start()
     discord_api.start()
     context = AppContext(

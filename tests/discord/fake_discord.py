@@ -124,6 +124,9 @@ class FakeDiscord:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # socketserver listens with a backlog of 5: a burst of connects would overflow
+    # it and wait a second for a SYN retry, timing the fake instead of the client.
+    request_queue_size = 1024
 
     def __init__(
         self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], fake: FakeDiscord
