@@ -123,25 +123,13 @@ class PoolSampler(threading.Thread):
 
 
 def _fake_llm(delay: float) -> Any:
-    """A FakeLLMServer answering each request by the schema it asks for, after ``delay``."""
-    from tests.fakes.openai_server import ContentReply, DelayReply, FakeLLMServer, RecordedRequest
+    """A FakeLLMServer answering proposals and narrations, each after ``delay`` seconds."""
+    from tests.fakes.openai_server import ContentReply, DelayReply, FakeLLMServer
 
-    class SchemaAwareLLM(FakeLLMServer):
-        # The handler thread records its request, then asks for the reply: a
-        # thread-local carries the request between the two calls.
-        _current = threading.local()
-
-        def _record(self, request: RecordedRequest) -> None:
-            super()._record(request)
-            self._current.wants_narration = "narration" in json.dumps(
-                request.body.get("response_format") or {}
-            )
-
-        def _next_reply(self) -> Any:
-            body = NARRATION if getattr(self._current, "wants_narration", False) else PROPOSAL
-            return DelayReply(delay, then=ContentReply(json.dumps(body)))
-
-    return SchemaAwareLLM()
+    fake = FakeLLMServer()
+    fake.route("narrator_proposal", DelayReply(delay, then=ContentReply(json.dumps(PROPOSAL))))
+    fake.route("narration", DelayReply(delay, then=ContentReply(json.dumps(NARRATION))))
+    return fake
 
 
 async def one_run(

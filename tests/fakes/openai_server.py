@@ -9,9 +9,12 @@ every request, and replies from a script the test sets::
     fake.reply_status(429, retry_after=1)  # an HTTP error, optional Retry-After
     fake.reply_delay(2.0, then=...)  # wait, then `then` (or the default reply)
     fake.reply_close()  # close the connection without a response
+    fake.route("narration", reply)  # every request whose response_format is named so
 
-Replies are consumed in order; when the queue is empty the ``default`` reply is
-used (a ``{"narration": "..."}`` JSON reply unless the test sets another).
+Routed replies come first and are never used up, so concurrent calls of
+different kinds get the right reply in any order. Otherwise replies are
+consumed in order; when the queue is empty the ``default`` reply is used (a
+``{"narration": "..."}`` JSON reply unless the test sets another).
 
 As a plugin (``pytest_plugins = ["tests.fakes.openai_server"]``) it provides
 the function-scoped fixture ``fake_llm``. Point litellm at it with
@@ -104,6 +107,15 @@ class RecordedRequest:
         """Every message's content joined by newlines: for ``in`` assertions."""
         return "\n".join(str(m.get("content", "")) for m in self.messages)
 
+    @property
+    def schema_name(self) -> str | None:
+        """The name of the JSON Schema in ``response_format``, if the request has one."""
+        response_format = self.body.get("response_format")
+        if not isinstance(response_format, dict):
+            return None
+        schema = response_format.get("json_schema")
+        return str(schema["name"]) if isinstance(schema, dict) and "name" in schema else None
+
 
 class FakeLLMServer:
     """The server and its script; start with ``start()``, stop with ``stop()``."""
@@ -113,6 +125,7 @@ class FakeLLMServer:
         self.model = model
         self.requests: list[RecordedRequest] = []
         self._queue: deque[Reply] = deque()
+        self._routes: dict[str, Reply] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
@@ -153,6 +166,12 @@ class FakeLLMServer:
     def reply_close(self) -> FakeLLMServer:
         """Queue a connection close without any response."""
         return self.reply(CloseReply())
+
+    def route(self, schema_name: str, reply: Reply) -> FakeLLMServer:
+        """Answer every request whose ``response_format`` schema is named ``schema_name``."""
+        with self._lock:
+            self._routes[schema_name] = reply
+        return self
 
     def set_default(self, reply: Reply) -> FakeLLMServer:
         """The reply used when the queue is empty."""
@@ -199,8 +218,11 @@ class FakeLLMServer:
 
     # --- used by the handler -------------------------------------------------------------------
 
-    def _next_reply(self) -> Reply:
+    def _reply_to(self, request: RecordedRequest) -> Reply:
         with self._lock:
+            routed = self._routes.get(request.schema_name or "")
+            if routed is not None:
+                return routed
             return self._queue.popleft() if self._queue else self.default
 
     def _record(self, request: RecordedRequest) -> None:
@@ -276,19 +298,18 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw or b"{}")
         except ValueError:
             body = {"_unparseable": raw.decode("utf-8", "replace")}
-        fake._record(
-            RecordedRequest(
-                method="POST",
-                path=self.path,
-                headers={k.lower(): v for k, v in self.headers.items()},
-                body=body,
-                received_at=time.monotonic(),
-            )
+        request = RecordedRequest(
+            method="POST",
+            path=self.path,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            received_at=time.monotonic(),
         )
+        fake._record(request)
         if self.path.rstrip("/") != COMPLETIONS_PATH:
             self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "fake"}})
             return
-        self._send_reply(fake._next_reply())
+        self._send_reply(fake._reply_to(request))
 
     def _send_reply(self, reply: Reply) -> None:
         fake = self.server.fake

@@ -14,7 +14,7 @@ import pytest
 from adventorator.errors import LLMError
 from adventorator.llm import LLMClient, LLMStats
 from tests.fakes.network_guard import NetworkGuard, NonLoopbackConnectionError
-from tests.fakes.openai_server import FakeLLMServer, StatusReply
+from tests.fakes.openai_server import ContentReply, FakeLLMServer, StatusReply
 from tests.llm.helpers import MODEL
 
 
@@ -49,6 +49,31 @@ def test_fake_server_script_and_recording(fake_llm: FakeLLMServer) -> None:
     assert [r.messages[0]["content"] for r in fake_llm.requests] == ["m0", "m1", "m2", "m3"]
     assert "m2" in fake_llm.requests[2].prompt_text
     assert fake_llm.requests[0].headers["authorization"] == "Bearer anything"
+
+
+def test_routes_answer_by_schema_name_before_the_queue(fake_llm: FakeLLMServer) -> None:
+    fake_llm.route("narration", ContentReply('{"narration": "routed"}'))
+    fake_llm.reply_text("queued")
+
+    def asking_for(name: str | None) -> dict[str, Any]:
+        body: dict[str, Any] = {"messages": [{"role": "user", "content": "x"}]}
+        if name is not None:
+            body["response_format"] = {"type": "json_schema", "json_schema": {"name": name}}
+        return body
+
+    def content(body: dict[str, Any]) -> str:
+        return str(post(fake_llm, body)[1]["choices"][0]["message"]["content"])
+
+    assert content(asking_for("narration")) == '{"narration": "routed"}'
+    assert content(asking_for("narration")) == '{"narration": "routed"}'  # never used up
+    assert content(asking_for("planner_output")) == "queued"  # no route: the queue
+    assert content(asking_for(None)) == json.dumps({"narration": "Default reply."})
+    assert [r.schema_name for r in fake_llm.requests] == [
+        "narration",
+        "narration",
+        "planner_output",
+        None,
+    ]
 
 
 def test_guard_blocks_non_loopback(network_guard: NetworkGuard) -> None:

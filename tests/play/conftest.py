@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import random
 import sys
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,7 @@ from adventorator.models import ActiveCharacter, Character, TranscriptEntry
 from adventorator.rules.engine import Dnd5eRuleset
 from adventorator.schemas import CharacterSheet, parse_sheet_json
 from adventorator.services.transcripts import NewEntry
-from tests.fakes.openai_server import FakeLLMServer, RecordedRequest
-from tests.fakes.openai_server import Reply as FakeReply
+from tests.fakes.openai_server import FakeLLMServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ADV = Path(sys.executable).parent / "adv"
@@ -254,38 +252,6 @@ async def llm_table(make_table: MakeTable, fake_llm: FakeLLMServer) -> Table:
     table = await make_table(**llm_settings(fake_llm))
     await table.create(rogue_json())
     return table
-
-
-# A fake LLM that answers by what is asked ---------------------------------------------------
-
-
-class RoutedFakeLLM(FakeLLMServer):
-    """The fake server, answering by the structured output each request asks for.
-
-    ``routes`` maps a ``response_format`` name (``narrator_proposal``,
-    ``narration``, ``planner_output``) to the reply for every such request, so
-    concurrent turns get the right reply whatever order their calls arrive in.
-    The handler records a request and takes its reply on the same thread.
-    """
-
-    def __init__(self, routes: Mapping[str, FakeReply]) -> None:
-        super().__init__()
-        self.routes = dict(routes)
-        self._current = threading.local()
-
-    def __enter__(self) -> RoutedFakeLLM:
-        self.start()
-        return self
-
-    def _record(self, request: RecordedRequest) -> None:
-        self._current.request = request
-        super()._record(request)
-
-    def _next_reply(self) -> FakeReply:
-        request: RecordedRequest | None = getattr(self._current, "request", None)
-        response_format = {} if request is None else request.body.get("response_format") or {}
-        name = str(response_format.get("json_schema", {}).get("name", ""))
-        return self.routes.get(name) or super()._next_reply()
 
 
 # What a turn leaves behind ----------------------------------------------------------------

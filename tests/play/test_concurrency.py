@@ -23,10 +23,9 @@ from adventorator.app import AppContext
 from adventorator.config import load_settings
 from adventorator.db import Database, create_database
 from tests.conftest import PostgresServer
-from tests.fakes.openai_server import ContentReply, DelayReply
+from tests.fakes.openai_server import ContentReply, DelayReply, FakeLLMServer
 from tests.play.conftest import (
     MakeTable,
-    RoutedFakeLLM,
     Table,
     data,
     fighter_json,
@@ -40,13 +39,15 @@ BURST_BOUND = 10.0  # the issue's stated bound for the whole burst
 
 
 @pytest.fixture
-def slow_llm() -> Iterator[RoutedFakeLLM]:
+def slow_llm() -> Iterator[FakeLLMServer]:
     """Every proposal and every narration takes REPLY_SECONDS."""
-    routes = {
-        "narrator_proposal": DelayReply(REPLY_SECONDS, ContentReply(json.dumps(proposal()))),
-        "narration": DelayReply(REPLY_SECONDS, ContentReply('{"narration": "You slip by."}')),
-    }
-    with RoutedFakeLLM(routes) as server:
+    with FakeLLMServer() as server:
+        server.route(
+            "narrator_proposal", DelayReply(REPLY_SECONDS, ContentReply(json.dumps(proposal())))
+        )
+        server.route(
+            "narration", DelayReply(REPLY_SECONDS, ContentReply('{"narration": "You slip by."}'))
+        )
         yield server
 
 
@@ -110,7 +111,7 @@ def assert_every_turn_whole(turns: list[dict[str, Any]], rows: list[Any]) -> Non
 
 @pytest.fixture
 async def one_connection_table(
-    postgres_server: PostgresServer, isolated_env: Path, slow_llm: RoutedFakeLLM
+    postgres_server: PostgresServer, isolated_env: Path, slow_llm: FakeLLMServer
 ) -> AsyncIterator[Table]:
     """A Postgres table whose process has a pool of exactly one connection."""
     url = postgres_server.create()
@@ -126,7 +127,7 @@ async def one_connection_table(
 
 
 async def test_concurrent_turns_never_hold_the_only_connection_across_the_llm(
-    one_connection_table: Table, slow_llm: RoutedFakeLLM
+    one_connection_table: Table, slow_llm: FakeLLMServer
 ) -> None:
     table = one_connection_table
     await prepare(table)
@@ -148,7 +149,7 @@ async def test_concurrent_turns_never_hold_the_only_connection_across_the_llm(
 
 
 async def test_concurrent_turns_on_each_backend(
-    make_table: MakeTable, slow_llm: RoutedFakeLLM
+    make_table: MakeTable, slow_llm: FakeLLMServer
 ) -> None:
     table = await make_table(**llm_settings(slow_llm))
     await prepare(table)
