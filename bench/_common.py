@@ -12,6 +12,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
+DEFAULT_ADMIN_URL = os.environ.get(
+    "ADVENTORATOR_TEST_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test"
+)
+"""Where the benches create and drop their scratch databases (``--admin-url``)."""
+
 CLIENT_SHARE = 10
 """Connections per httpx client: one client's pool slows down with many connections
 (it scans them all on every response), which would make the load generator the

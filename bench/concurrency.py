@@ -45,11 +45,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import load_clients, scratch_database, tree_cpu_seconds  # noqa: E402
-
-DEFAULT_ADMIN_URL = os.environ.get(
-    "ADVENTORATOR_TEST_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test"
+from bench._common import (  # noqa: E402
+    DEFAULT_ADMIN_URL,
+    load_clients,
+    scratch_database,
+    tree_cpu_seconds,
 )
+
 TARGET_ACK_S = 3.0
 TARGET_WALL_S = 5.0
 TARGET_PEAK = 15
@@ -319,7 +321,7 @@ def report(results: list[RunResult], args: argparse.Namespace) -> None:
 
 
 async def run(args: argparse.Namespace, url: str) -> None:
-    from tests.discord.conftest import migrate_database
+    from tests.conftest import migrate_database
 
     await migrate_database(url)
     results = [

@@ -35,11 +35,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import load_clients, scratch_database, tree_cpu_seconds  # noqa: E402
-
-DEFAULT_ADMIN_URL = os.environ.get(
-    "ADVENTORATOR_TEST_DATABASE_URL", "postgresql://root@127.0.0.1:5432/test"
+from bench._common import (  # noqa: E402
+    DEFAULT_ADMIN_URL,
+    load_clients,
+    scratch_database,
+    tree_cpu_seconds,
 )
+
 TARGET_RATIO = 0.25
 TARGET_P99_MS = 100.0
 APPLICATION_ID = "700000000000000001"

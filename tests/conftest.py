@@ -110,6 +110,12 @@ async def _migrated(url: str) -> Database:
     return database
 
 
+async def migrate_database(url: str) -> None:
+    """Upgrade the database at ``url`` to head with the real migrations."""
+    database = await _migrated(url)
+    await database.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 async def database(request: pytest.FixtureRequest, session_tmp: Path) -> AsyncIterator[Database]:
     """A database of each backend, migrated to head once per session."""
@@ -142,6 +148,13 @@ def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         server: PostgresServer = request.getfixturevalue("postgres_server")
         return server.create()
     return f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+
+
+@pytest.fixture
+async def migrated_url(fresh_database_url: str, isolated_env: Path) -> str:
+    """An empty database of each backend, upgraded to head by the real migrations."""
+    await migrate_database(fresh_database_url)
+    return fresh_database_url
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ import pytest
 from sqlalchemy import event, select
 from typer.testing import CliRunner, Result
 
-from adventorator import migrate
 from adventorator.cli._app import build_app
 from adventorator.config import load_settings
 from adventorator.db import Database, create_database
@@ -143,17 +142,6 @@ def run_sync(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 def open_database(url: str) -> Database:
     return create_database(load_settings(database_url=url))
-
-
-@pytest.fixture
-async def migrated_url(fresh_database_url: str, isolated_env: Path) -> str:
-    """An empty database of each backend, upgraded to head by the real migrations."""
-    database = open_database(fresh_database_url)
-    try:
-        await migrate.upgrade(database)
-    finally:
-        await database.dispose()
-    return fresh_database_url
 
 
 @pytest.fixture

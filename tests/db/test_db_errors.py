@@ -252,9 +252,8 @@ async def test_sqlite_default_creates_its_data_dir(isolated_env: Path) -> None:
 
 
 @pytest.fixture
-async def migrated_db(fresh_database_url: str, isolated_env: Path) -> AsyncIterator[Database]:
-    database = create_database(load_settings(database_url=fresh_database_url))
-    await migrate.upgrade(database)
+async def migrated_db(migrated_url: str) -> AsyncIterator[Database]:
+    database = create_database(load_settings(database_url=migrated_url))
     yield database
     await database.dispose()
 

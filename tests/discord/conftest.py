@@ -15,10 +15,8 @@ from typing import Any
 import pytest
 from nacl.signing import SigningKey
 
-from adventorator import migrate
 from adventorator.app import AppContext
-from adventorator.config import load_settings
-from adventorator.db import create_database
+from tests.conftest import migrate_database
 from tests.discord.fake_discord import FakeDiscord, fake_discord
 from tests.discord.harness import APPLICATION_ID, Discord, WebhookServer
 from tests.fakes.network_guard import network_guard
@@ -41,14 +39,6 @@ class Webhook:
     discord: Discord
     api: FakeDiscord
     database_url: str
-
-
-async def migrate_database(url: str) -> None:
-    database = create_database(load_settings(database_url=url))
-    try:
-        await migrate.upgrade(database)
-    finally:
-        await database.dispose()
 
 
 StartWebhook = Callable[..., Awaitable[Webhook]]

@@ -20,12 +20,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from adventorator import migrate
 from adventorator.app import AppContext
 from adventorator.commands import character, play, sheet
 from adventorator.commands._types import Invocation, Reply
-from adventorator.config import load_settings
-from adventorator.db import create_database
 from adventorator.identity import Client, Identity
 from adventorator.models import ActiveCharacter, Character, TranscriptEntry
 from adventorator.rules.engine import Dnd5eRuleset
@@ -210,17 +207,6 @@ class Table:
 
 
 MakeTable = Callable[..., Awaitable[Table]]
-
-
-@pytest.fixture
-async def migrated_url(fresh_database_url: str, isolated_env: Path) -> str:
-    """An empty database of each backend, upgraded to head by the real migrations."""
-    database = create_database(load_settings(database_url=fresh_database_url))
-    try:
-        await migrate.upgrade(database)
-    finally:
-        await database.dispose()
-    return fresh_database_url
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ import time
 from nacl.signing import SigningKey
 
 from adventorator.app import AppContext
-from tests.conftest import PostgresServer
-from tests.discord.conftest import migrate_database
+from tests.conftest import PostgresServer, migrate_database
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import APPLICATION_ID, Discord, command
 from tests.discord.helpers import EPHEMERAL

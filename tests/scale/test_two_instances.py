@@ -18,8 +18,7 @@ import pytest
 from nacl.signing import SigningKey
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PostgresServer
-from tests.discord.conftest import migrate_database
+from tests.conftest import PostgresServer, migrate_database
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import APPLICATION_ID, Discord, command
 from tests.discord.helpers import sheet_json
