@@ -108,6 +108,20 @@ class Settings(BaseSettings):
         validation_alias=_env("ADVENTORATOR_DB_LISTEN_URL"),
         description="Direct Postgres URL for LISTEN (PgBouncer cannot relay it).",
     )
+    db_statement_timeout: float = Field(
+        default=10.0,
+        ge=0,
+        le=3600,
+        validation_alias=_env("ADVENTORATOR_DB_STATEMENT_TIMEOUT"),
+        description="Postgres statement_timeout per connection, seconds (0: none).",
+    )
+    db_lock_timeout: float = Field(
+        default=5.0,
+        ge=0,
+        le=3600,
+        validation_alias=_env("ADVENTORATOR_DB_LOCK_TIMEOUT"),
+        description="Postgres lock_timeout per connection, seconds (0: none).",
+    )
     character_cache_size: int = Field(
         default=1024, ge=0, le=1_000_000, validation_alias=_env("ADVENTORATOR_CHARACTER_CACHE_SIZE")
     )
