@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,21 +28,19 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from adventorator._urls import ACCEPTED_URL_SCHEMES as ACCEPTED_URL_SCHEMES
+from adventorator._urls import mask_url as mask_url
+from adventorator._urls import normalise_database_url as normalise_database_url
 from adventorator.errors import ConfigError
 
 APP_NAME = "adventorator"
 CONFIG_FILE_ENV = "ADVENTORATOR_CONFIG_FILE"
-ACCEPTED_URL_SCHEMES = (
-    "postgresql+asyncpg://",
-    "postgresql://",
-    "postgres://",
-    "sqlite+aiosqlite:///",
-    "sqlite:///",
-)
 # Settings that are credentials: masked in `adv config show`, never logged.
 SECRET_FIELDS = frozenset(
     {"database_url", "llm_api_key", "discord_bot_token", "discord_public_key"}
 )
+# URLs that may carry credentials (user info, ?password=, ?api_key=): shown by mask_url.
+URL_FIELDS = frozenset({"database_url", "db_listen_url", "llm_api_base", "discord_api_base"})
 
 
 def _default_user() -> str:
@@ -226,38 +223,11 @@ def config_file_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
-def normalise_database_url(url: str) -> str:
-    """Map accepted spellings onto the async drivers, or raise ConfigError."""
-    url = url.strip()
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix) :]
-    if url.startswith("postgresql+asyncpg://"):
-        return url
-    if url.startswith("sqlite:///"):
-        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
-    if url.startswith("sqlite+aiosqlite:///"):
-        return url
-    # Name only the scheme: the rest of a malformed URL may hold a password.
-    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]{0,30}", url)
-    found = f"scheme {scheme.group(0)!r}" if scheme and "://" in url else "no scheme"
-    raise ConfigError(
-        f"DATABASE_URL has an unsupported or missing scheme ({found}); "
-        f"accepted: {', '.join(ACCEPTED_URL_SCHEMES)}"
-    )
-
-
-def mask_url(url: str) -> str:
-    """Hide the password in a URL: ``postgresql://u:***@host/db``."""
-    # Greedy up to the last "@": a raw "@" inside a password stays hidden.
-    return re.sub(r"(://[^:/@]+:).*@", r"\1***@", url)
-
-
 def mask_value(name: str, value: Any) -> Any:
-    """Mask secrets for display; URLs keep everything but their password."""
+    """Mask secrets for display; URLs keep everything but their credentials."""
     if value is None:
         return None
-    if name.endswith("url") or name == "llm_api_base":
+    if name in URL_FIELDS or name.endswith(("_url", "_api_base")):
         return mask_url(str(value))
     if name in SECRET_FIELDS:
         return "***"
@@ -276,7 +246,10 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(_describe_validation_error(exc)) from exc
     except (OSError, ValueError) as exc:  # unreadable or malformed TOML / .env
         raise ConfigError(f"cannot read configuration ({config_file_path()}): {exc}") from exc
-    settings.resolved_database_url  # noqa: B018 - validate the scheme now, not at first use
+    settings.resolved_database_url  # noqa: B018 - validate the URL now, not at first connect
+    if settings.db_listen_url is not None:
+        variable = env_name("db_listen_url")
+        normalise_database_url(settings.db_listen_url, variable=variable, check_query=False)
     return settings
 
 

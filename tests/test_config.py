@@ -326,3 +326,103 @@ def test_describe_settings_covers_every_setting(isolated_env: Path) -> None:
 )
 def test_mask_url(url: str, masked: str) -> None:
     assert mask_url(url) == masked
+
+
+# Malformed URLs are one ConfigError at load time (issue 12) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "fragment"),
+    [
+        ("postgresql://root:hunter2@db:99999/adv", "port 99999"),
+        ("postgresql://root:hunter2@db:0/adv", "port 0"),
+        ("postgresql://root:hunter2@db:abc/adv", "invalid port"),
+        ("postgresql://root:hunter2@db:/adv", "invalid port"),
+        ("postgresql://root:hunter2@[::1/adv", "malformed IPv6 host"),
+        ("postgresql://root:hunter2@::1]/adv", "malformed IPv6 host"),
+        ("postgresql://root:hunter2@db/adv?foo=bar", "'foo'"),
+        ("postgresql://root:hunter2@db/adv?sslmode=require", "?ssl=require"),
+        ("postgresql://root:hunter2@/adv", "no host"),
+        ("postgresql:///adv", "no host"),
+        ("postgres://root:hun@ter2@db/adv", "%40"),
+    ],
+)
+def test_malformed_postgres_url_is_one_config_error(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, given: str, fragment: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", given)
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert message.startswith("DATABASE_URL ")
+    assert fragment in message
+    assert "ter2" not in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "postgresql://u@[::1]:5432/adv",
+        "postgresql://u@[fe80::1%25eth0]/adv",
+        "postgresql:///adv?host=/var/run/postgresql",
+        "postgresql://u@db/adv?ssl=require&password=x&target_session_attrs=read-write",
+    ],
+)
+def test_well_formed_postgres_urls_still_load(isolated_env: Path, given: str) -> None:
+    expected = given.replace("postgresql://", "postgresql+asyncpg://")
+    assert load_settings(database_url=given).resolved_database_url == expected
+
+
+def test_malformed_listen_url_names_its_variable(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/adv")
+    monkeypatch.setenv("ADVENTORATOR_DB_LISTEN_URL", "postgresql://u:hunter2@db:70000/adv")
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    assert str(raised.value).startswith("ADVENTORATOR_DB_LISTEN_URL has port 70000")
+    assert "hunter2" not in str(raised.value)
+
+
+# Every credential-bearing part is masked (issue 12) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        ("postgresql://:secret@h/db", "postgresql://:***@h/db"),
+        (
+            "postgresql://u@h/db?password=secret&ssl=require",
+            "postgresql://u@h/db?password=***&ssl=require",
+        ),
+        ("postgresql://u@h/db?sslpassword=sec@ret", "postgresql://u@h/db?sslpassword=***"),
+        ("postgresql://u:p@ss@h/db", "postgresql://u:***@h/db"),
+        ("https://sk-secret@llm.example/v1", "https://***@llm.example/v1"),
+        ("https://u:secret@llm.example/v1", "https://***@llm.example/v1"),
+        (
+            "https://llm.example/v1?api_key=secret&api-version=2024-06-01",
+            "https://llm.example/v1?api_key=***&api-version=2024-06-01",
+        ),
+        ("https://h/v1?access_token=secret#x", "https://h/v1?access_token=***#x"),
+        ("https://h/v1?X-Amz-Signature=secret", "https://h/v1?X-Amz-Signature=***"),
+    ],
+)
+def test_mask_url_hides_every_credential(url: str, masked: str) -> None:
+    assert mask_url(url) == masked
+    assert "secret" not in mask_url(url)
+
+
+def test_describe_settings_masks_credentials_outside_the_password_slot(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/adv?password=pw-one")
+    monkeypatch.setenv("ADVENTORATOR_DB_LISTEN_URL", "postgresql://:pw-two@db/adv?sslpassword=pw-3")
+    monkeypatch.setenv("ADVENTORATOR_LLM_API_BASE", "https://pw-four@llm.example/v1?api_key=pw-5")
+    monkeypatch.setenv("DISCORD_API_BASE", "https://discord.example/api?token=pw-six")
+    rows = _rows(load_settings())
+    shown = " ".join(str(row.value) for row in rows.values())
+    assert "pw-" not in shown
+    assert rows["database_url"].value == "postgresql://u@db/adv?password=***"
+    assert rows["db_listen_url"].value == "postgresql://:***@db/adv?sslpassword=***"
+    assert rows["llm_api_base"].value == "https://***@llm.example/v1?api_key=***"

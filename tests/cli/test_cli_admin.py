@@ -487,3 +487,46 @@ def test_runner_config_show_masks_and_reports_sources(
     assert rows["user"]["value"] == "zoe"
     assert rows["user"]["source"] == "environment"
     assert rows["campaign"]["source"] == "default"
+
+
+# Malformed URLs and credentials outside the password slot (issue 12) -------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://root:hunter2@127.0.0.1:99999/test",
+        "postgresql://root:hunter2@127.0.0.1:abc/test",
+        "postgresql://root:hunter2@[::1/test",
+        "postgresql://root:hunter2@127.0.0.1/test?foo=bar",
+        "postgresql://root:hunter2@/test",
+    ],
+)
+def test_malformed_url_parts_are_one_error_line(cli_env: dict[str, str], url: str) -> None:
+    done = adv("sheet", "list", env=_with_url(cli_env, url))
+    assert done.returncode == 2, done.stdout + done.stderr
+    _assert_one_line_error(done.stderr, "DATABASE_URL")
+    assert "hunter2" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_config_show_and_doctor_mask_every_credential(cli_env: dict[str, str]) -> None:
+    env = {
+        **_with_url(cli_env, "postgresql://:pw-one@127.0.0.1:1/test?password=pw-two"),
+        "ADVENTORATOR_DB_LISTEN_URL": "postgresql://u@127.0.0.1:1/test?sslpassword=pw-three",
+        "ADVENTORATOR_LLM_MODEL": "openai/fake-model",
+        "ADVENTORATOR_LLM_API_KEY": "pw-four",
+        "ADVENTORATOR_LLM_API_BASE": "http://pw-five@127.0.0.1:1/v1?api_key=pw-six",
+    }
+    for args in (
+        ("config", "show"),
+        ("config", "show", "--json"),
+        ("doctor",),
+        ("doctor", "--json"),
+    ):
+        done = adv(*args, env=env)
+        assert "pw-" not in done.stdout + done.stderr, args
+        assert "Traceback" not in done.stderr
+    shown = json.loads(adv("config", "show", "--json", env=env).stdout)
+    assert shown["database_url"]["value"] == "postgresql://:***@127.0.0.1:1/test?password=***"
+    assert shown["llm_api_base"]["value"] == "http://***@127.0.0.1:1/v1?api_key=***"
