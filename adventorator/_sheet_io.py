@@ -24,6 +24,7 @@ from adventorator._sheet_model import CharacterSheet
 from adventorator.errors import InputError
 from adventorator.rules import srd
 from adventorator.rules.srd import RulesError
+from adventorator.text import BIDI_CONTROLS
 
 __all__ = [
     "MAX_SHEET_BYTES",
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 MAX_SHEET_BYTES = 65_536
+_MAX_INT_DIGITS = 18  # fits the 64-bit integers every backend stores
+_MAX_DEPTH = 32  # a sheet is four levels deep; deeper data is a mistake or an attack
 
 
 class SheetError(InputError):
@@ -78,6 +81,13 @@ def _refuse_constant(name: str) -> Any:
     raise _NotJsonError(f"{name} is not a JSON value")
 
 
+def _bounded_int(digits: str) -> int:
+    # Python refuses ints past 4,300 digits with a bare ValueError; no sheet needs 20.
+    if len(digits.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _NotJsonError(f"the number {digits[:12]}… has more than {_MAX_INT_DIGITS} digits")
+    return int(digits)
+
+
 def _check_size(size: int, what: str) -> None:
     if size > MAX_SHEET_BYTES:
         raise SheetError(f"{what} is {size:,} bytes; the limit is {MAX_SHEET_BYTES:,}")
@@ -89,7 +99,10 @@ def _load_json(text: str, what: str) -> Any:
     text = text.removeprefix("\ufeff")  # editors on Windows like to add a BOM
     try:
         return json.loads(
-            text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
+            text,
+            object_pairs_hook=_refuse_duplicate_keys,
+            parse_constant=_refuse_constant,
+            parse_int=_bounded_int,
         )
     except json.JSONDecodeError as error:
         raise SheetError(
@@ -103,6 +116,8 @@ def _load_json(text: str, what: str) -> Any:
         raise SheetError(f"invalid JSON: {error}") from None
     except RecursionError:
         raise SheetError("invalid JSON: the document is nested too deeply") from None
+    except ValueError as error:  # an integer past Python's digit limit, before our hook
+        raise SheetError(f"invalid JSON: {error}") from None
 
 
 def parse_sheet_json(text: str) -> CharacterSheet:
@@ -117,6 +132,9 @@ def parse_sheet_data(data: Any) -> CharacterSheet:
     except (ValueError, RecursionError):  # a circular or absurdly deep structure
         raise SheetError("sheet data cannot be written as JSON") from None
     _check_size(len(compact.encode("utf-8", errors="surrogatepass")), "sheet (as compact JSON)")
+    problems = unstorable(data)
+    if problems:
+        raise SheetError(f"invalid character sheet: {problems[0]}", problems)
     try:
         return CharacterSheet.model_validate(data)
     except ValidationError as error:
@@ -125,6 +143,56 @@ def parse_sheet_data(data: Any) -> CharacterSheet:
             raise SheetError(f"invalid character sheet: {problems[0]}", problems) from None
         # The one-line message counts them; context_lines() shows each one.
         raise SheetError(f"invalid character sheet: {len(problems)} problems", problems) from None
+
+
+def unstorable(data: Any, path: str = "") -> list[str]:
+    """What in ``data`` no backend may be given, as ``"path: problem"`` lines.
+
+    PostgreSQL refuses NUL in text and JSON, and no driver encodes a lone
+    surrogate; SQLite would take both, so both backends refuse them here, as
+    they refuse integers past 64 bits and control characters (ESC, bidi
+    controls) that would drive a reader's terminal.
+    """
+    if path.count(".") + path.count("[") > _MAX_DEPTH:
+        return [f"{path}: nested too deeply"]
+    if isinstance(data, dict):
+        found = []
+        for key, value in data.items():
+            inner = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and _bad_text(key):
+                found.append(f"{path or 'the sheet'}: key {key!r} {_bad_text(key)}")
+            found += unstorable(value, inner)
+        return found
+    if isinstance(data, list | tuple):
+        return [
+            problem for i, item in enumerate(data) for problem in unstorable(item, f"{path}[{i}]")
+        ]
+    if isinstance(data, str):
+        reason = _bad_text(data)
+        return [f"{path or 'the sheet'}: {reason}"] if reason else []
+    if isinstance(data, int) and not isinstance(data, bool) and data.bit_length() > 63:
+        return [f"{path or 'the sheet'}: the number is too large"]
+    return []
+
+
+def _bad_text(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character (\\x00)"
+    bad = [char for char in text if _unstorable_char(char)]
+    if bad:
+        labels = ", ".join(dict.fromkeys(f"U+{ord(char):04X}" for char in bad))
+        return f"contains control or unencodable characters ({labels})"
+    return None
+
+
+def _unstorable_char(char: str) -> bool:
+    code = ord(char)
+    return (
+        (code < 32 and char not in "\n\t")
+        or 127 <= code < 160
+        or 0xD800 <= code < 0xE000
+        or char in BIDI_CONTROLS
+    )
 
 
 def parse_patch_json(text: str) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from adventorator.rules.engine import (
     RulesError,
 )
 from adventorator.rules.srd import Ability, Skill
+from adventorator.text import name_problem
 
 __all__ = ["CharacterSheet"]
 
@@ -129,6 +130,13 @@ Skills = Annotated[
 ]
 
 
+def _valid_name(name: str) -> str:
+    problem = name_problem(name)
+    if problem is not None:
+        raise PydanticCustomError("character_name", "{problem}", {"problem": problem})
+    return name
+
+
 def _unique_abilities(saves: list[Ability]) -> list[Ability]:
     return [ability for ability in Ability if ability in saves]
 
@@ -161,7 +169,9 @@ class CharacterSheet(BaseModel):
         title="CharacterSheet",
     )
 
-    name: str = Field(min_length=1, max_length=100, description="The character's name.")
+    name: Annotated[str, AfterValidator(_valid_name)] = Field(
+        min_length=1, max_length=100, description="The character's name."
+    )
     class_name: str = Field(
         alias="class", min_length=1, max_length=50, description="Class, e.g. Rogue."
     )

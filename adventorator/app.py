@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from adventorator.llm import LLMClient
     from adventorator.services.cache_events import CharacterChangeListener
     from adventorator.services.character_service import CharacterService
-    from adventorator.services.identity import IdentityService, ResolvedIdentity
+    from adventorator.services.identity import IdentityService, KnownIdentity, ResolvedIdentity
     from adventorator.services.transcripts import TranscriptService
 
 
@@ -91,12 +91,19 @@ class AppContext:
         return self._llm
 
     async def resolve(self, identity: Identity) -> ResolvedIdentity:
-        """Campaign, player and scene ids for ``identity`` (created on first use)."""
+        """Campaign, player and scene ids for ``identity`` (created on first use): for writes."""
+        return await (await self._identity_service()).resolve(identity)
+
+    async def lookup(self, identity: Identity) -> KnownIdentity:
+        """The ids of ``identity``'s rows that exist, creating none: for reads."""
+        return await (await self._identity_service()).lookup(identity)
+
+    async def _identity_service(self) -> IdentityService:
         if self._identities is None:
             from adventorator.services.identity import IdentityService
 
             self._identities = IdentityService(await self.database())
-        return await self._identities.resolve(identity)
+        return self._identities
 
     async def start_cache_listener(self) -> CharacterChangeListener | None:
         """On Postgres, keep this process's character cache coherent with others'.

@@ -132,6 +132,8 @@ class Character(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(String(100))
     sheet: Mapped[dict[str, Any]]
+    # Bumped by every write: a write names the version it read (repos.update_character).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(
         default=utcnow, onupdate=utcnow, server_default=func.now()
     )

@@ -30,20 +30,22 @@ from adventorator.models import (
     TranscriptEntry,
     utcnow,
 )
+from adventorator.text import name_key
 
 
-def name_key(name: str) -> str:
-    """The case-insensitive form of a character name, for uniqueness and lookup."""
-    return " ".join(name.split()).casefold()
+def _dialect_insert(session: AsyncSession) -> Any:
+    """The backend's INSERT, which has ``on_conflict_do_nothing`` / ``_do_update``."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 async def _insert_ignore(
     session: AsyncSession, model: type[Base], values: dict[str, Any], conflict: Sequence[str]
 ) -> None:
-    dialect = session.get_bind().dialect.name
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        dialect_insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+        _dialect_insert(session)(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict)
     )
     await session.execute(statement)
 
@@ -75,25 +77,51 @@ async def find_campaign(session: AsyncSession, key: str) -> Campaign | None:
     return (await session.scalars(select(Campaign).where(Campaign.key == key))).one_or_none()
 
 
+async def find_identity_ids(
+    session: AsyncSession, *, campaign_key: str, player_key: str, scene_key: str
+) -> tuple[int | None, int | None, int | None]:
+    """The campaign, player and scene ids that exist, in one SELECT; nothing is created.
+
+    For reads: a command that only looks needs no rows, so it never waits
+    for a writer in another process to take a lock it does not need.
+    """
+    campaign = select(Campaign.id).where(Campaign.key == campaign_key).scalar_subquery()
+    player = select(Player.id).where(Player.identity == player_key).scalar_subquery()
+    scene = (
+        select(Scene.id)
+        .join(Campaign, Scene.campaign_id == Campaign.id)
+        .where(Campaign.key == campaign_key, Scene.key == scene_key)
+        .scalar_subquery()
+    )
+    row = (await session.execute(select(campaign, player, scene))).one()
+    return row[0], row[1], row[2]
+
+
 # Characters ---------------------------------------------------------------
 
 
-async def add_character(
+async def insert_character(
     session: AsyncSession, *, campaign_id: int, owner_id: int, name: str, sheet: dict[str, Any]
-) -> Character:
-    """Insert a character; ConflictError when the name is taken in the campaign."""
-    character = Character(
-        campaign_id=campaign_id, owner_id=owner_id, name=name, name_key=name_key(name), sheet=sheet
+) -> Character | None:
+    """Insert a character in one statement; None when the name is taken in the campaign.
+
+    ``INSERT ... ON CONFLICT DO NOTHING RETURNING``: of several instances
+    creating one name at once, exactly one inserts and the others see None.
+    """
+    values = {
+        "campaign_id": campaign_id,
+        "owner_id": owner_id,
+        "name": name,
+        "name_key": name_key(name),
+        "sheet": sheet,
+    }
+    statement = (
+        _dialect_insert(session)(Character)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["campaign_id", "name_key"])
+        .returning(Character)
     )
-    try:
-        async with session.begin_nested():
-            session.add(character)
-            await session.flush()
-    except IntegrityError as error:
-        raise ConflictError(
-            f"a character named {name!r} already exists in this campaign"
-        ) from error
-    return character
+    return (await session.scalars(statement)).one_or_none()
 
 
 async def get_character(session: AsyncSession, character_id: int) -> Character | None:
@@ -124,6 +152,57 @@ async def count_characters(
     return int((await session.execute(query)).scalar_one())
 
 
+async def count_campaign_and_owner(
+    session: AsyncSession, campaign_id: int, owner_id: int
+) -> tuple[int, int]:
+    """How many characters the campaign has, and how many of them ``owner_id`` owns."""
+    query = select(func.count(), func.count().filter(Character.owner_id == owner_id)).where(
+        Character.campaign_id == campaign_id
+    )
+    campaign, owned = (await session.execute(query)).one()
+    return int(campaign), int(owned)
+
+
+async def character_summaries(session: AsyncSession, campaign_id: int) -> list[RowMapping]:
+    """Id, name, owner, class and level of a campaign's characters, newest first.
+
+    Class and level are read out of the stored JSON as text, so listing never
+    validates (or even loads) whole sheets, and one damaged row shows as
+    such instead of breaking the list.
+    """
+    query = (
+        select(
+            Character.id,
+            Character.name,
+            Character.owner_id,
+            Character.sheet["class"].as_string().label("class_name"),
+            Character.sheet["level"].as_string().label("level"),
+        )
+        .where(Character.campaign_id == campaign_id)
+        .order_by(Character.updated_at.desc(), Character.id.desc())
+    )
+    return list((await session.execute(query)).mappings())
+
+
+async def character_names(
+    session: AsyncSession, campaign_id: int, *, typed: str, limit: int
+) -> list[str]:
+    """Up to ``limit`` names whose key starts with ``typed``, then those containing it."""
+    key = name_key(typed)
+    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    starts = Character.name_key.like(f"{pattern}%", escape="\\")
+    query = select(Character.name).where(Character.campaign_id == campaign_id)
+    names = list(
+        await session.scalars(query.where(starts).order_by(Character.name_key).limit(limit))
+    )
+    if key and len(names) < limit:
+        inside = query.where(Character.name_key.like(f"%{pattern}%", escape="\\"), ~starts)
+        names += await session.scalars(
+            inside.order_by(Character.name_key).limit(limit - len(names))
+        )
+    return names
+
+
 def _characters_query(campaign_id: int, owner_id: int | None) -> Select[Character]:
     query = select(Character).where(Character.campaign_id == campaign_id)
     if owner_id is not None:
@@ -132,27 +211,39 @@ def _characters_query(campaign_id: int, owner_id: int | None) -> Select[Characte
 
 
 async def update_character(
-    session: AsyncSession, character: Character, *, name: str, sheet: dict[str, Any]
-) -> Character:
-    """Replace a character's sheet (and name); ConflictError on a taken name.
+    session: AsyncSession,
+    character_id: int,
+    *,
+    version: int,
+    name: str,
+    sheet: dict[str, Any],
+) -> Character | None:
+    """Write a new sheet (and name) if the row is still at ``version``, the one that was read.
 
-    The changes are made inside the savepoint (``begin_nested`` flushes pending
-    changes first), so a conflict rolls back only them and leaves the session
-    and ``character`` usable, with its stored values.
+    Returns the updated row, or None when another write got there first (the
+    caller reloads and applies its change again); ConflictError when the new
+    name is taken. The savepoint keeps the session usable after a conflict.
     """
+    statement = (
+        update(Character)
+        .where(Character.id == character_id, Character.version == version)
+        .values(
+            name=name,
+            name_key=name_key(name),
+            sheet=sheet,
+            version=Character.version + 1,
+            updated_at=utcnow(),
+        )
+        .returning(Character)
+        .execution_options(populate_existing=True)
+    )
     try:
         async with session.begin_nested():
-            character.name = name
-            character.name_key = name_key(name)
-            character.sheet = sheet
-            character.updated_at = utcnow()
-            await session.flush()
+            return (await session.scalars(statement)).one_or_none()
     except IntegrityError as error:
-        await session.refresh(character)
         raise ConflictError(
             f"a character named {name!r} already exists in this campaign"
         ) from error
-    return character
 
 
 async def delete_character(session: AsyncSession, character_id: int) -> bool:
@@ -163,16 +254,16 @@ async def delete_character(session: AsyncSession, character_id: int) -> bool:
 async def set_active_character(
     session: AsyncSession, *, campaign_id: int, player_id: int, character_id: int
 ) -> None:
-    """Record a player's explicit choice of character in a campaign (upsert)."""
-    selection = await session.get(ActiveCharacter, (campaign_id, player_id))
-    if selection is None:
-        session.add(
-            ActiveCharacter(campaign_id=campaign_id, player_id=player_id, character_id=character_id)
+    """Record a player's explicit choice of character in a campaign (one upsert)."""
+    statement = (
+        _dialect_insert(session)(ActiveCharacter)
+        .values(campaign_id=campaign_id, player_id=player_id, character_id=character_id)
+        .on_conflict_do_update(
+            index_elements=["campaign_id", "player_id"],
+            set_={"character_id": character_id, "selected_at": utcnow()},
         )
-    else:
-        selection.character_id = character_id
-        selection.selected_at = utcnow()
-    await session.flush()
+    )
+    await session.execute(statement)
 
 
 async def get_active_character_id(

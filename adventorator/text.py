@@ -67,3 +67,34 @@ def unsafe_characters(text: str) -> list[str]:
             if label not in bad:
                 bad.append(label)
     return bad
+
+
+# Letters and symbols that render as nothing: a name made only of these (with
+# spaces and combining marks) would look empty, or like another name.
+_INVISIBLE = frozenset("\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+NAME_KEY_CHARS = 100  # the stored key's column width (models.Character.name_key)
+
+
+def name_key(name: str) -> str:
+    """The key two names share when a reader could not tell them apart.
+
+    NFKC folds compatibility forms (fullwidth letters, ligatures) and composes
+    accents (``Zoë`` typed either way), casefold ignores case, and runs of
+    whitespace count as one space.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a character (None when it can)."""
+    bad = unsafe_characters(name)
+    if bad:
+        return f"must not contain control, format or invisible characters (found {', '.join(bad)})"
+    visible = [
+        char for char in name if char not in _INVISIBLE and unicodedata.category(char)[0] in "LNPS"
+    ]
+    if not visible:
+        return "must contain a visible character"
+    if len(name_key(name)) > NAME_KEY_CHARS:
+        return f"is longer than {NAME_KEY_CHARS} characters once case and width are folded"
+    return None

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 async def character_for(invocation: Invocation, name: str | None) -> CharacterRecord:
     """The character called ``name`` in the campaign, else the player's active one."""
-    ids = await invocation.app.resolve(invocation.identity)
+    ids = await invocation.app.lookup(invocation.identity)  # a read: creates no rows
     service = await invocation.app.characters()
     if name:
         return await service.get_by_name(ids.campaign_id, name)

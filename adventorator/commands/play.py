@@ -85,20 +85,24 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
 
 async def act(invocation: Invocation, options: ActOptions) -> Reply:
     """Plan a command from free text, then run it, guide, or offer choices."""
+    from adventorator.llm import model_turn
     from adventorator.planner import plan_text, resolve_plan
 
     text = _message(options.message)
-    plan, planner, notice = await plan_text(invocation, text)
-    threshold = invocation.app.settings.planner_confidence_threshold
-    outcome = await resolve_plan(invocation, plan, choose=options.choose, threshold=threshold)
+    # One model turn for the plan and the command it runs (a planned ``do``
+    # narrates within the same deadline, and offline if the planner failed).
+    with model_turn():
+        plan, planner, notice = await plan_text(invocation, text)
+        threshold = invocation.app.settings.planner_confidence_threshold
+        outcome = await resolve_plan(invocation, plan, choose=options.choose, threshold=threshold)
     return outcome.to_reply(planner=planner, notice=notice)
 
 
 async def transcript_show(invocation: Invocation, options: TranscriptOptions) -> Reply:
     """The scene's recent lines, oldest first."""
-    ids = await invocation.app.resolve(invocation.identity)
+    ids = await invocation.app.lookup(invocation.identity)  # a read: creates no rows
     service = await invocation.app.transcripts()
-    lines = await service.recent(ids.scene_id, limit=options.limit)
+    lines = [] if ids.scene_id is None else await service.recent(ids.scene_id, limit=options.limit)
     text = "\n".join(
         f"[{line.created_at:%Y-%m-%d %H:%M}] {line.role}"
         f"{'' if line.status == 'ok' else f' ({line.status})'}: {line.content}"

@@ -15,7 +15,7 @@ from adventorator.identity import Client
 
 if TYPE_CHECKING:
     from adventorator.schemas import CharacterSheet
-    from adventorator.services.character_service import CharacterRecord
+    from adventorator.services.character_service import CharacterRecord, CharacterSummary
 
 
 def _file_option(what: str) -> Any:
@@ -114,15 +114,12 @@ async def show(invocation: Invocation, options: SheetNameOptions) -> Reply:
 
 
 async def list_sheets(invocation: Invocation, options: NoOptions) -> Reply:
-    ids = await invocation.app.resolve(invocation.identity)
+    ids = await invocation.app.lookup(invocation.identity)  # a read: creates no rows
     service = await invocation.app.characters()
-    records = await service.list(ids.campaign_id)
+    summaries = await service.summaries(ids.campaign_id)
     active = await service.get_active_character_for_user(ids.player_id, ids.campaign_id)
-    lines = [
-        f"{'*' if active and r.id == active.id else ' '} {r.name}: level {r.sheet.level} "
-        f"{r.sheet.class_name}{' (yours)' if r.owner_id == ids.player_id else ''}"
-        for r in records
-    ]
+    active_id = active.id if active else None
+    lines = [_list_line(s, active_id, s.owner_id == ids.player_id) for s in summaries]
     return Reply(
         text="\n".join(lines)
         or "No characters in this campaign yet: "
@@ -130,16 +127,27 @@ async def list_sheets(invocation: Invocation, options: NoOptions) -> Reply:
         data={
             "characters": [
                 {
-                    "name": r.name,
-                    "class": r.sheet.class_name,
-                    "level": r.sheet.level,
-                    "yours": r.owner_id == ids.player_id,
-                    "active": bool(active and r.id == active.id),
+                    "name": s.name,
+                    "class": s.class_name,
+                    "level": s.level,
+                    "yours": s.owner_id == ids.player_id,
+                    "active": s.id == active_id,
+                    "damaged": s.damaged,
                 }
-                for r in records
+                for s in summaries
             ]
         },
     )
+
+
+def _list_line(summary: CharacterSummary, active_id: int | None, yours: bool) -> str:
+    mark = "*" if summary.id == active_id else " "
+    what = (
+        "stored sheet is damaged (repair it with sheet update)"
+        if summary.damaged
+        else f"level {summary.level} {summary.class_name}"
+    )
+    return f"{mark} {summary.name}: {what}{' (yours)' if yours else ''}"
 
 
 async def update(invocation: Invocation, options: SheetUpdateOptions) -> Reply:
@@ -147,8 +155,8 @@ async def update(invocation: Invocation, options: SheetUpdateOptions) -> Reply:
 
     patch = parse_patch_json(read_document(options, invocation.identity.client))
 
-    def change(sheet: CharacterSheet) -> CharacterSheet:
-        return parse_sheet_data(apply_merge_patch(sheet.to_data(), patch))
+    def change(stored: dict[str, Any]) -> CharacterSheet:
+        return parse_sheet_data(apply_merge_patch(stored, patch))
 
     ids = await invocation.app.resolve(invocation.identity)
     service = await invocation.app.characters()

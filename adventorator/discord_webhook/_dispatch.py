@@ -42,6 +42,7 @@ log = logging.getLogger("adventorator.discord")
 
 REPLAY_WAIT_S = 2.0  # how long a redelivery waits for the first delivery's response
 MAX_AUTOCOMPLETE = 25
+MAX_AUTOCOMPLETE_TYPED = 100  # what a name can be; more cannot match anything
 INTERNAL_ERROR = "error: something went wrong on our side; it has been logged"
 _TOP_LEVEL = frozenset(spec.path[0] for spec in COMMANDS)
 
@@ -304,17 +305,15 @@ class Dispatcher:
         option = next((o for o in discord_options(call.spec) if o.name == call.focused), None)
         if option is None or not option.meta.autocomplete:
             return Handled(_suggestions([]), call.spec.name)
-        typed = str(call.args.get(option.name) or "").strip().casefold()
+        typed = str(call.args.get(option.name) or "")[:MAX_AUTOCOMPLETE_TYPED]
         try:
-            ids = await self.app.resolve(ctx.identity)
-            records = await (await self.app.characters()).list(ids.campaign_id)
+            # Names only, one bounded query (or the cache) per keystroke; creates no rows.
+            ids = await self.app.lookup(ctx.identity)
+            names = await (await self.app.characters()).names(ids.campaign_id, typed)
         except AdventoratorError as error:
             log.warning("autocomplete for /%s failed: %s", call.spec.name, error)
             return Handled(_suggestions([]), call.spec.name, "error")
-        names = [record.name for record in records]
-        first = [name for name in names if name.casefold().startswith(typed)]
-        then = [name for name in names if typed in name.casefold() and name not in first]
-        return Handled(_suggestions(first + then), call.spec.name)
+        return Handled(_suggestions(names), call.spec.name)
 
 
 def _suggestions(names: list[str]) -> dict[str, Any]:

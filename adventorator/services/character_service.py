@@ -24,12 +24,19 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from cachetools import TTLCache
+from sqlalchemy.exc import IntegrityError
 
 from adventorator import repos
 from adventorator.db import Database
-from adventorator.errors import NotFoundError, PermissionDeniedError
+from adventorator.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
+from adventorator.limits import (
+    NAME_AUTOCOMPLETE_RESULTS,
+    SHEETS_PER_CAMPAIGN,
+    SHEETS_PER_PLAYER,
+)
 from adventorator.models import Character
-from adventorator.schemas import CharacterSheet, parse_sheet_data
+from adventorator.schemas import CharacterSheet, SheetError, parse_sheet_data
+from adventorator.text import name_key
 
 T = TypeVar("T")
 _MISSING = object()
@@ -48,14 +55,42 @@ class CharacterRecord:
 
     @classmethod
     def from_row(cls, row: Character) -> CharacterRecord:
+        """The record of a row; a SheetError naming the character if it no longer validates."""
+        try:
+            sheet = parse_sheet_data(row.sheet)
+        except SheetError as error:
+            raise SheetError(
+                f"the stored sheet of {row.name!r} no longer validates ({error.message}); "
+                "repair it with sheet update or replace it with sheet create --replace",
+                error.problems,
+            ) from None
         return cls(
             id=row.id,
             campaign_id=row.campaign_id,
             owner_id=row.owner_id,
             name=row.name,
-            sheet=parse_sheet_data(row.sheet),
+            sheet=sheet,
             updated_at=row.updated_at,
         )
+
+
+@dataclass(frozen=True)
+class CharacterSummary:
+    """What a list shows of a character, read without validating its sheet.
+
+    ``level`` is None when the stored sheet is damaged (``damaged`` is then
+    True): the list still shows every other character.
+    """
+
+    id: int
+    name: str
+    owner_id: int
+    class_name: str
+    level: int | None
+
+    @property
+    def damaged(self) -> bool:
+        return self.level is None
 
 
 class CharacterService:
@@ -78,16 +113,21 @@ class CharacterService:
     # Reads ----------------------------------------------------------------
 
     async def get_active_character_for_user(
-        self, user_id: int, campaign_id: int
+        self, user_id: int | None, campaign_id: int | None
     ) -> CharacterRecord | None:
-        """The player's active character in the campaign (see the module doc)."""
+        """The player's active character in the campaign (see the module doc).
+
+        None ids (a player or campaign with no row yet) have no character.
+        """
+        if user_id is None or campaign_id is None:
+            return None
         return await self._cached((campaign_id, "active", user_id), self._load_active)
 
-    async def get_by_name(self, campaign_id: int, name: str) -> CharacterRecord:
+    async def get_by_name(self, campaign_id: int | None, name: str) -> CharacterRecord:
         """A character of the campaign by name (case-insensitive); anyone may view it."""
-        record: CharacterRecord | None = await self._cached(
-            (campaign_id, "name", repos.name_key(name)), self._load_by_name
-        )
+        record: CharacterRecord | None = None
+        if campaign_id is not None:
+            record = await self._cached((campaign_id, "name", name_key(name)), self._load_by_name)
         if record is None:
             raise NotFoundError(f"no character named {name!r} in this campaign")
         return record
@@ -101,10 +141,30 @@ class CharacterService:
             raise NotFoundError(f"no character with id {character_id} in this campaign")
         return record
 
-    async def list(self, campaign_id: int) -> list[CharacterRecord]:
+    async def summaries(self, campaign_id: int | None) -> list[CharacterSummary]:
+        """The campaign's characters, most recently updated first (bounded by the limits)."""
+        if campaign_id is None:
+            return []
         async with self._database.session_scope() as session:
-            rows = await repos.list_characters(session, campaign_id)
-            return [CharacterRecord.from_row(row) for row in rows]
+            rows = await repos.character_summaries(session, campaign_id)
+        return [_summary(row) for row in rows]
+
+    async def names(
+        self, campaign_id: int | None, typed: str, *, limit: int = NAME_AUTOCOMPLETE_RESULTS
+    ) -> list[str]:
+        """Names for autocomplete: those starting with ``typed``, then those containing it.
+
+        One bounded query of names only, cached like every read.
+        """
+        if campaign_id is None:
+            return []
+        key = (campaign_id, "names", name_key(typed), limit)
+        return await self._cached(key, self._load_names)
+
+    async def _load_names(self, key: tuple[int, str, str, int]) -> list[str]:
+        campaign_id, _, typed, limit = key
+        async with self._database.session_scope() as session:
+            return await repos.character_names(session, campaign_id, typed=typed, limit=limit)
 
     async def _load_active(self, key: tuple[int, str, int]) -> CharacterRecord | None:
         campaign_id, _, player_id = key
@@ -135,29 +195,46 @@ class CharacterService:
             return None if row is None else CharacterRecord.from_row(row)
 
     # Writes ---------------------------------------------------------------
+    #
+    # Each write is atomic against every other instance: inserts are one
+    # INSERT ... ON CONFLICT statement, and a read-modify-write names the
+    # version it read, so when another write got in between it reloads and
+    # applies its change again (up to WRITE_ATTEMPTS times) instead of
+    # overwriting that write.
 
     async def create(
         self, *, campaign_id: int, owner_id: int, sheet: CharacterSheet, replace: bool = False
     ) -> CharacterRecord:
         """Store a new sheet; with ``replace``, overwrite the owner's sheet of that name."""
         document = sheet.to_data()
-        async with self._database.session_scope() as session:
-            existing = await repos.find_character(session, campaign_id, sheet.name)
-            if existing is not None and replace:
-                _require_owner(existing, owner_id, "replace")
-                row = await repos.update_character(
-                    session, existing, name=sheet.name, sheet=document
-                )
-            else:
-                row = await repos.add_character(
-                    session,
-                    campaign_id=campaign_id,
-                    owner_id=owner_id,
-                    name=sheet.name,
-                    sheet=document,
-                )
-            record = CharacterRecord.from_row(row)
-            await _announce(session, record)
+        for attempt in range(WRITE_ATTEMPTS):
+            async with self._database.session_scope() as session:
+                row = await repos.find_character(session, campaign_id, sheet.name)
+                if row is None:
+                    await _check_room(session, campaign_id, owner_id)
+                    row = await repos.insert_character(
+                        session,
+                        campaign_id=campaign_id,
+                        owner_id=owner_id,
+                        name=sheet.name,
+                        sheet=document,
+                    )
+                elif not replace:
+                    raise ConflictError(
+                        f"a character named {sheet.name!r} already exists in this campaign"
+                    )
+                else:
+                    _require_owner(row, owner_id, "replace")
+                    row = await repos.update_character(
+                        session, row.id, version=row.version, name=sheet.name, sheet=document
+                    )
+                if row is not None:
+                    record = CharacterRecord.from_row(row)
+                    await _announce(session, record)
+                    break
+            await _back_off(attempt)  # lost a race (insert or update): look again
+        else:
+            raise _busy(sheet.name)
         self.invalidate(campaign_id)
         return record
 
@@ -167,16 +244,28 @@ class CharacterService:
         campaign_id: int,
         actor_id: int,
         name: str,
-        change: Callable[[CharacterSheet], CharacterSheet],
+        change: Callable[[dict[str, Any]], CharacterSheet],
     ) -> CharacterRecord:
-        """Apply ``change`` to the actor's own sheet called ``name`` and store it."""
-        async with self._database.session_scope() as session:
-            row = await _find(session, campaign_id, name)
-            _require_owner(row, actor_id, "update")
-            sheet = change(parse_sheet_data(row.sheet))
-            row = await repos.update_character(session, row, name=sheet.name, sheet=sheet.to_data())
-            record = CharacterRecord.from_row(row)
-            await _announce(session, record)
+        """Apply ``change`` to the stored document of the actor's sheet ``name`` and store it.
+
+        ``change`` gets the stored JSON (so a patch can repair a sheet that no
+        longer validates) and may be called again if another write lands first.
+        """
+        for attempt in range(WRITE_ATTEMPTS):
+            async with self._database.session_scope() as session:
+                row = await _find(session, campaign_id, name)
+                _require_owner(row, actor_id, "update")
+                sheet = change(dict(row.sheet))
+                updated = await repos.update_character(
+                    session, row.id, version=row.version, name=sheet.name, sheet=sheet.to_data()
+                )
+                if updated is not None:
+                    record = CharacterRecord.from_row(updated)
+                    await _announce(session, record)
+                    break
+            await _back_off(attempt)
+        else:
+            raise _busy(name)
         self.invalidate(campaign_id)
         return record
 
@@ -185,21 +274,25 @@ class CharacterService:
             row = await _find(session, campaign_id, name)
             _require_owner(row, actor_id, "delete")
             record = CharacterRecord.from_row(row)
-            await repos.delete_character(session, row.id)
+            if not await repos.delete_character(session, row.id):
+                raise NotFoundError(f"no character named {name!r} in this campaign")
             await _announce(session, record)
         self.invalidate(campaign_id)
         return record
 
     async def switch(self, *, campaign_id: int, actor_id: int, name: str) -> CharacterRecord:
         """Make the actor's own character ``name`` their active one (persisted)."""
-        async with self._database.session_scope() as session:
-            row = await _find(session, campaign_id, name)
-            _require_owner(row, actor_id, "switch to")
-            await repos.set_active_character(
-                session, campaign_id=campaign_id, player_id=actor_id, character_id=row.id
-            )
-            record = CharacterRecord.from_row(row)
-            await _announce(session, record)
+        try:
+            async with self._database.session_scope() as session:
+                row = await _find(session, campaign_id, name)
+                _require_owner(row, actor_id, "switch to")
+                await repos.set_active_character(
+                    session, campaign_id=campaign_id, player_id=actor_id, character_id=row.id
+                )
+                record = CharacterRecord.from_row(row)
+                await _announce(session, record)
+        except IntegrityError:  # deleted by its owner between the find and the upsert
+            raise NotFoundError(f"no character named {name!r} in this campaign") from None
         self.invalidate(campaign_id)
         return record
 
@@ -251,6 +344,51 @@ class CharacterService:
             self._cache[key] = value
         future.set_result(value)
         return value
+
+
+WRITE_ATTEMPTS = 40  # enough for every writer of a burst to land; then a clear conflict
+
+
+async def _back_off(attempt: int) -> None:
+    """A growing pause after a lost race, so retries do not collide in lockstep."""
+    await asyncio.sleep(min(0.002 * (attempt + 1), 0.05))
+
+
+def _busy(name: str) -> ConflictError:
+    return ConflictError(f"{name!r} changed too often while this change was being saved; try again")
+
+
+async def _check_room(session: Any, campaign_id: int, owner_id: int) -> None:
+    """Refuse a new character past the per-player or per-campaign limit."""
+    in_campaign, owned = await repos.count_campaign_and_owner(session, campaign_id, owner_id)
+    if owned >= SHEETS_PER_PLAYER:
+        raise InputError(
+            f"you have {owned} characters in this campaign, the limit "
+            f"({SHEETS_PER_PLAYER}); delete one first"
+        )
+    if in_campaign >= SHEETS_PER_CAMPAIGN:
+        raise InputError(
+            f"this campaign has {in_campaign} characters, the limit ({SHEETS_PER_CAMPAIGN})"
+        )
+
+
+def _summary(row: Any) -> CharacterSummary:
+    return CharacterSummary(
+        id=row["id"],
+        name=row["name"],
+        owner_id=row["owner_id"],
+        class_name=str(row["class_name"] or "?"),
+        level=_stored_level(row["level"]),
+    )
+
+
+def _stored_level(value: Any) -> int | None:
+    """A level read out of stored JSON: an int on SQLite, text on Postgres; None if damaged."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 20:
+        return value
+    return None
 
 
 async def _announce(session: Any, record: CharacterRecord) -> None:

@@ -24,8 +24,24 @@ class ResolvedIdentity:
     scene_id: int
 
 
+@dataclass(frozen=True)
+class KnownIdentity:
+    """The ids of an Identity's rows that exist already: what a read needs.
+
+    A campaign, player or scene never used has no row, and a read has nothing
+    to find there (no characters, no transcript).
+    """
+
+    campaign_id: int | None
+    player_id: int | None
+    scene_id: int | None
+
+
 class IdentityService:
-    """Get-or-create the rows behind an Identity, cached per process."""
+    """Get-or-create (for writes) or look up (for reads) the rows behind an Identity.
+
+    Both are cached per process once every row exists.
+    """
 
     def __init__(self, database: Database, *, cache_size: int = 4096) -> None:
         self._database = database
@@ -44,6 +60,22 @@ class IdentityService:
             resolved = ResolvedIdentity(campaign.id, player.id, scene.id)
         self._cache[identity] = resolved
         return resolved
+
+    async def lookup(self, identity: Identity) -> KnownIdentity:
+        """The ids that exist for ``identity``, in one read; creates nothing."""
+        cached = self._cache.get(identity)
+        if cached is not None:
+            return KnownIdentity(cached.campaign_id, cached.player_id, cached.scene_id)
+        async with self._database.session_scope() as session:
+            campaign_id, player_id, scene_id = await repos.find_identity_ids(
+                session,
+                campaign_key=identity.campaign_key,
+                player_key=identity.player_key,
+                scene_key=identity.scene_key,
+            )
+        if campaign_id is not None and player_id is not None and scene_id is not None:
+            self._cache[identity] = ResolvedIdentity(campaign_id, player_id, scene_id)
+        return KnownIdentity(campaign_id, player_id, scene_id)
 
     def forget(self) -> None:
         """Drop every entry (e.g. after the database was reset)."""

@@ -209,7 +209,7 @@ class Table:
             campaign_id=self.campaign_id,
             actor_id=actor,
             name=name,
-            change=lambda sheet: sheet.model_copy(update={"level": level}),
+            change=lambda stored: parse_sheet_data({**stored, "level": level}),
         )
 
 

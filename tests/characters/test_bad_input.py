@@ -129,6 +129,69 @@ CASES: dict[str, Case] = {
     "delete without --yes": Case(
         lambda _: ("sheet", "delete", ROGUE), ("cannot be undone: add --yes",)
     ),
+    # Look-alike and invisible names: one normalised key, or refused.
+    "duplicate name, fullwidth letters": Case(
+        lambda _: (
+            "sheet",
+            "create",
+            "--json",
+            json.dumps(sheet_data("\uff37\uff52\uff45\uff4e Thistlefoot")),
+        ),
+        ("already exists in this campaign",),
+    ),
+    "trailing zero-width space": Case(
+        lambda _: ("sheet", "create", "--json", json.dumps(sheet_data("Wren\u200b"))),
+        ("name: must not contain control, format or invisible characters (found U+200B)",),
+    ),
+    "bidi override in a name": Case(
+        lambda _: ("sheet", "create", "--json", json.dumps(sheet_data("Wren\u202eeoF"))),
+        ("name: contains control or unencodable characters (U+202E)",),
+    ),
+    "invisible-only name": Case(
+        lambda _: ("sheet", "create", "--json", json.dumps(sheet_data("\u3164\u3164"))),
+        ("name: must contain a visible character",),
+    ),
+    "terminal escape in a name": Case(
+        lambda _: ("sheet", "create", "--json", json.dumps(sheet_data("X\x1b]0;pwned\x07"))),
+        ("name: contains control or unencodable characters (U+001B, U+0007)",),
+    ),
+    "name whose folded key outgrows its column": Case(
+        lambda _: ("sheet", "create", "--json", json.dumps(sheet_data("\u00df" * 60))),
+        ("longer than 100 characters once case and width are folded",),
+    ),
+    # What PostgreSQL would refuse is refused on every backend, before the driver.
+    "NUL in the notes": Case(
+        lambda _: ("sheet", "create", "--json", _bad_sheet(notes="a\x00b")),
+        ("notes: contains a NUL character",),
+    ),
+    "NUL in an inventory item": Case(
+        lambda _: ("sheet", "create", "--json", _bad_sheet(inventory=["rope\x00"])),
+        ("inventory[0]: contains a NUL character",),
+    ),
+    "NUL in a key": Case(
+        lambda _: ("sheet", "create", "--json", _bad_sheet(skills={"stealth\x00": True})),
+        ("key 'stealth\\x00' contains a NUL character",),
+    ),
+    "NUL in a patch": Case(
+        lambda _: ("sheet", "update", ROGUE, "--json", '{"notes": "\\u0000"}'),
+        ("notes: contains a NUL character",),
+    ),
+    "lone surrogate": Case(
+        lambda _: ("sheet", "create", "--json", '{"name": "X", "notes": "\\ud800"}'),
+        ("contains control or unencodable characters (U+D800)",),
+    ),
+    "integer of 5,000 digits": Case(
+        lambda _: ("sheet", "create", "--json", '{"name": "X", "level": ' + "9" * 5000 + "}"),
+        ("invalid JSON: the number 999999999999… has more than 18 digits",),
+    ),
+    "integer of 5,000 digits in a patch": Case(
+        lambda _: ("sheet", "update", ROGUE, "--json", '{"ac": -' + "1" * 5000 + "}"),
+        ("has more than 18 digits",),
+    ),
+    "integer past 64 bits": Case(
+        lambda _: ("sheet", "create", "--json", _bad_sheet(level=2**70)),
+        ("has more than 18 digits",),
+    ),
 }
 
 
@@ -204,3 +267,19 @@ def test_renaming_onto_a_taken_name_is_refused(cli: Cli) -> None:
     assert renamed.exit_code == 0, renamed.output
     assert [row["name"] for row in cli.rows()] == ["Wren the Quiet", "Ysolde Vane"]
     assert_one_line_error(cli("sheet", "show", ROGUE), f"no character named '{ROGUE}'")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Zo\u00eb", "Zoe\u0308"),  # NFC, then NFD
+        ("Zoe\u0308", "ZO\u00cb"),  # NFD, then NFC in capitals
+        ("\ufb01nn", "Finn"),  # a ligature folds to its letters
+    ],
+)
+def test_look_alike_names_are_one_name(cli: Cli, first: str, second: str) -> None:
+    assert cli("sheet", "create", "--json", json.dumps(sheet_data(first))).exit_code == 0
+    result = cli("sheet", "create", "--json", json.dumps(sheet_data(second)))
+    assert_one_line_error(result, "already exists in this campaign")
+    assert [row["name"] for row in cli.rows()] == [first]
+    assert cli.json("sheet", "show", second)["name"] == first

@@ -220,6 +220,7 @@ def test_embedded_sqlite_is_created_and_migrated_on_first_use(isolated_env: Path
                 "level": 8,
                 "yours": True,
                 "active": True,
+                "damaged": False,
             }
         ]
     }

@@ -23,6 +23,7 @@ from adventorator.models import (
     Scene,
     TranscriptEntry,
 )
+from adventorator.text import name_key
 
 SHEET: dict[str, Any] = {"class": "rogue", "level": 3}
 
@@ -47,14 +48,20 @@ async def world(session: AsyncSession) -> World:
     return World(campaign, player, scene)
 
 
-async def _add(session: AsyncSession, world: World, name: str, **kw: Any) -> Character:
-    return await repos.add_character(
+async def _insert(session: AsyncSession, world: World, name: str, **kw: Any) -> Character | None:
+    return await repos.insert_character(
         session,
         campaign_id=kw.get("campaign_id", world.campaign.id),
         owner_id=kw.get("owner_id", world.player.id),
         name=name,
         sheet=kw.get("sheet", SHEET),
     )
+
+
+async def _add(session: AsyncSession, world: World, name: str, **kw: Any) -> Character:
+    character = await _insert(session, world, name, **kw)
+    assert character is not None
+    return character
 
 
 async def _count(session: AsyncSession, model: type[Any], *where: Any) -> int:
@@ -110,8 +117,21 @@ async def test_find_campaign(session: AsyncSession) -> None:
 
 
 def test_name_key_folds_case_and_whitespace() -> None:
-    assert repos.name_key("  Sir   Robin\t") == "sir robin"
-    assert repos.name_key("STRASSE") == repos.name_key("straße")
+    assert name_key("  Sir   Robin\t") == "sir robin"
+    assert name_key("STRASSE") == name_key("straße")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Zo\u00eb", "Zoe\u0308"),  # NFC and NFD
+        ("Wren", "\uff37\uff52\uff45\uff4e"),  # fullwidth letters
+        ("ﬁnn", "Finn"),  # a ligature
+        ("Æther", "æTHER"),
+    ],
+)
+def test_name_key_folds_look_alikes(one: str, other: str) -> None:
+    assert name_key(one) == name_key(other)
 
 
 async def test_add_and_find_character(session: AsyncSession, world: World) -> None:
@@ -132,9 +152,8 @@ async def test_add_character_duplicate_name_is_a_conflict(
     session: AsyncSession, world: World, duplicate: str
 ) -> None:
     original = await _add(session, world, "Sir Robin")
-    with pytest.raises(ConflictError, match="already exists"):
-        await _add(session, world, duplicate, sheet={"other": True})
-    # Only the savepoint was rolled back: the session and the original survive.
+    # One INSERT ... ON CONFLICT DO NOTHING: nothing inserted, nothing raised.
+    assert await _insert(session, world, duplicate, sheet={"other": True}) is None
     assert await repos.count_characters(session, world.campaign.id) == 1
     found = await repos.find_character(session, world.campaign.id, "sir robin")
     assert found is not None
@@ -168,7 +187,7 @@ async def test_list_and_count_characters(session: AsyncSession, world: World) ->
     assert [ch.id for ch in mine] == [c.id, a.id]
     assert await repos.count_characters(session, world.campaign.id, owner_id=bob.id) == 1
 
-    await repos.update_character(session, a, name="Aria", sheet={"level": 4})
+    await repos.update_character(session, a.id, version=a.version, name="Aria", sheet={"level": 4})
     listed = await repos.list_characters(session, world.campaign.id)
     assert [ch.id for ch in listed] == [a.id, c.id, b.id]
 
@@ -177,10 +196,15 @@ async def test_update_character(session: AsyncSession, world: World) -> None:
     character = await _add(session, world, "Aria")
     before = character.updated_at
     updated = await repos.update_character(
-        session, character, name="Aria the Bold", sheet={"level": 5, "feats": ["Alert"]}
+        session,
+        character.id,
+        version=character.version,
+        name="Aria the Bold",
+        sheet={"level": 5, "feats": ["Alert"]},
     )
     assert updated is character
     assert updated.updated_at > before
+    assert updated.version == 2
     assert await repos.find_character(session, world.campaign.id, "aria") is None
     found = await repos.find_character(session, world.campaign.id, "ARIA THE BOLD")
     assert found is not None
@@ -197,11 +221,32 @@ async def test_update_character(session: AsyncSession, world: World) -> None:
     )
 
 
+async def test_update_of_a_stale_version_writes_nothing(
+    session: AsyncSession, world: World
+) -> None:
+    character = await _add(session, world, "Aria", sheet={"level": 1})
+    seen = character.version
+    first = await repos.update_character(
+        session, character.id, version=seen, name="Aria", sheet={"level": 2}
+    )
+    assert first is not None
+    # A second writer that read the same version before the first one wrote:
+    second = await repos.update_character(
+        session, character.id, version=seen, name="Aria", sheet={"level": 9}
+    )
+    assert second is None
+    found = await repos.find_character(session, world.campaign.id, "aria")
+    assert found is not None
+    assert found.sheet == {"level": 2}
+
+
 async def test_update_character_may_change_the_case_of_its_own_name(
     session: AsyncSession, world: World
 ) -> None:
     character = await _add(session, world, "aria")
-    await repos.update_character(session, character, name="ARIA", sheet=SHEET)
+    await repos.update_character(
+        session, character.id, version=character.version, name="ARIA", sheet=SHEET
+    )
     assert character.name == "ARIA"
 
 
@@ -209,7 +254,9 @@ async def test_update_character_rename_conflict(session: AsyncSession, world: Wo
     await _add(session, world, "Aria")
     brom = await _add(session, world, "Brom", sheet={"level": 1})
     with pytest.raises(ConflictError, match="already exists"):
-        await repos.update_character(session, brom, name=" aria ", sheet={"level": 9})
+        await repos.update_character(
+            session, brom.id, version=brom.version, name=" aria ", sheet={"level": 9}
+        )
     # The session is still usable and Brom is unchanged, in memory and stored.
     assert brom.name == "Brom"
     assert brom.sheet == {"level": 1}
