@@ -117,8 +117,7 @@ async def list_sheets(invocation: Invocation, options: NoOptions) -> Reply:
     ids = await invocation.app.lookup(invocation.identity)  # a read: creates no rows
     service = await invocation.app.characters()
     summaries = await service.summaries(ids.campaign_id)
-    active = await service.get_active_character_for_user(ids.player_id, ids.campaign_id)
-    active_id = active.id if active else None
+    active_id = await service.active_character_id(ids.player_id, ids.campaign_id)
     lines = [_list_line(s, active_id, s.owner_id == ids.player_id) for s in summaries]
     return Reply(
         text="\n".join(lines)

@@ -123,6 +123,19 @@ class CharacterService:
             return None
         return await self._cached((campaign_id, "active", user_id), self._load_active)
 
+    async def active_character_id(self, user_id: int | None, campaign_id: int | None) -> int | None:
+        """The id of the player's active character, without loading its sheet (for lists)."""
+        if user_id is None or campaign_id is None:
+            return None
+        async with self._database.session_scope() as session:
+            selected = await repos.get_active_character_id(
+                session, campaign_id=campaign_id, player_id=user_id
+            )
+            if selected is not None:
+                return selected
+            own = await repos.list_characters(session, campaign_id, owner_id=user_id)
+            return own[0].id if own else None
+
     async def get_by_name(self, campaign_id: int | None, name: str) -> CharacterRecord:
         """A character of the campaign by name (case-insensitive); anyone may view it."""
         record: CharacterRecord | None = None
