@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from adventorator.app import AppContext
-from adventorator.cli._run import print_json, run_async
+from adventorator.cli._run import echo, print_json, run_async
 
 if TYPE_CHECKING:
     from adventorator.db import Database
@@ -71,9 +71,9 @@ def _report_move(result: dict[str, Any], as_json: bool, *, verb: str) -> None:
     before = ", ".join(result["from"]) or "empty"
     after = ", ".join(result["to"]) or "empty"
     if before == after:
-        print(f"{result['database']}: already at {after}")
+        echo(f"{result['database']}: already at {after}")
     else:
-        print(f"{result['database']}: {verb} {before} -> {after}")
+        echo(f"{result['database']}: {verb} {before} -> {after}")
 
 
 @db_app.command("current")
@@ -98,7 +98,7 @@ def db_current(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         print_json(result)
     else:
         current = ", ".join(result["current"]) or "(empty: no schema)"
-        print(f"{result['database']}: {current} [{result['state']}]")
+        echo(f"{result['database']}: {current} [{result['state']}]")
 
 
 @db_app.command("history")
@@ -119,7 +119,7 @@ def db_history(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         marks = " ".join(
             mark for mark, on in (("(head)", rev["head"]), ("[applied]", rev["applied"])) if on
         )
-        print(f"{rev['down_revision'] or '<base>'} -> {rev['revision']} {marks}: {rev['message']}")
+        echo(f"{rev['down_revision'] or '<base>'} -> {rev['revision']} {marks}: {rev['message']}")
 
 
 @db_app.command("check")
@@ -138,7 +138,7 @@ def db_check(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         print_json(result)
     else:
-        print(f"{result['database']}: schema matches the models")
+        echo(f"{result['database']}: schema matches the models")
 
 
 @config_app.command("show")
@@ -157,7 +157,7 @@ def config_show(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         return
     width = max(len(row["env"]) for row in rows)
     for row in rows:
-        print(f"{row['env']:<{width}}  {row['value']}  ({row['source']})")
+        echo(f"{row['env']:<{width}}  {row['value']}  ({row['source']})")
 
 
 @config_app.command("path")
@@ -181,4 +181,4 @@ def config_path(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         print_json(paths)
     else:
         for key, value in paths.items():
-            print(f"{key}: {value}")
+            echo(f"{key}: {value}")

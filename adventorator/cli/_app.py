@@ -8,7 +8,7 @@ from adventorator import __version__
 from adventorator.cli import _admin, _serve
 from adventorator.cli._doctor import doctor
 from adventorator.cli._generate import add_command
-from adventorator.cli._run import global_options
+from adventorator.cli._run import SafeGroup, global_options
 from adventorator.commands import COMMANDS, GROUP_HELP
 
 APP_HELP = """Adventorator: a game-master toolkit for D&D 5e tables.
@@ -43,6 +43,7 @@ def _root(
 def build_app() -> typer.Typer:
     """Build the Typer app from the command registry."""
     app = typer.Typer(
+        cls=SafeGroup,
         help=APP_HELP,
         no_args_is_help=True,
         add_completion=False,

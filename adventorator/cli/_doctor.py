@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from adventorator.app import AppContext
-from adventorator.cli._run import print_json, run_async
+from adventorator.cli._run import echo, print_json, run_async
 
 MARKS = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
 
@@ -35,6 +35,6 @@ def doctor(
         print_json(report)
     else:
         for finding in report["checks"]:
-            print(f"{MARKS[finding['status']]}  {finding['check']}: {finding['detail']}")
+            echo(f"{MARKS[finding['status']]}  {finding['check']}: {finding['detail']}")
     if not report["ok"]:
         raise typer.Exit(2)

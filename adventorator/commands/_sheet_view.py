@@ -1,4 +1,8 @@
-"""Human renderings of a sheet: plain text (pipes, Discord) and a rich panel."""
+"""Human renderings of a sheet: plain text (pipes, Discord) and a rich panel.
+
+User text (the name, class, subclass) enters the panel only as ``rich.text.Text``,
+which rich never parses as markup: ``Closer [/bold]`` prints as itself.
+"""
 
 from __future__ import annotations
 
@@ -64,6 +68,9 @@ def sheet_panel(sheet: CharacterSheet) -> object:
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
+
+    from adventorator.text import clean_line
 
     derived = sheet.derived()
     abilities = Table(box=None, show_header=True, pad_edge=False)
@@ -86,8 +93,8 @@ def sheet_panel(sheet: CharacterSheet) -> object:
         skills.add_row(skill, bonus, save, save_bonus)
     passive = "  ".join(f"Passive {n.title()} {v}" for n, v in derived["passive"].items())
     return Panel(
-        Group(_vitals(sheet, derived), "", abilities, "", skills, "", passive),
-        title=_title(sheet),
+        Group(Text(_vitals(sheet, derived)), "", abilities, "", skills, "", Text(passive)),
+        title=Text(clean_line(_title(sheet))),
         subtitle="* proficient  ** expertise  ½ half",
         expand=False,
     )
