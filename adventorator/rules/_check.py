@@ -17,7 +17,7 @@ from types import MappingProxyType
 from adventorator.rules import srd
 from adventorator.rules._results import CheckResult
 from adventorator.rules._types import BonusDice, BonusDiceRoll, CheckKind, Modifier, Proficiency
-from adventorator.rules.dice import Advantage, distribution, roll
+from adventorator.rules.dice import Advantage, roll, sum_distribution
 from adventorator.rules.srd import Ability, RulesError, Skill
 
 __all__ = [
@@ -201,18 +201,20 @@ def resolve_advantage(advantage: int, disadvantage: int) -> Advantage:
     return Advantage.DISADVANTAGE if disadvantage else Advantage.NONE
 
 
-def d20_expression(advantage: Advantage, *, halfling_lucky: bool) -> str:
+def d20_expression(advantage: Advantage, *, halfling_lucky: bool, floor: int | None = None) -> str:
     """The d20 in notation: ``1d20``, ``2d20kh1``, Halfling Lucky ``2d20ro1kh1``.
 
     ``ro1`` comes before the keep so only the die showing 1 is rerolled, once,
     and the keep then chooses between the surviving dice (as Avrae does).
+    ``floor`` (Reliable Talent's 10) raises each die to it before the keep,
+    which is the same as raising the kept die: a floor commutes with max and min.
     """
-    lucky = "ro1" if halfling_lucky else ""
+    ops = ("ro1" if halfling_lucky else "") + (f"mi{floor}" if floor is not None else "")
     if advantage is Advantage.ADVANTAGE:
-        return f"2d20{lucky}kh1"
+        return f"2d20{ops}kh1"
     if advantage is Advantage.DISADVANTAGE:
-        return f"2d20{lucky}kl1"
-    return f"1d20{lucky}"
+        return f"2d20{ops}kl1"
+    return f"1d20{ops}"
 
 
 def _half_proficiency(check: CheckInput, pb: int) -> Modifier | None:
@@ -301,25 +303,19 @@ def perform_check(check: CheckInput, *, rng: random.Random) -> CheckResult:
 
 
 def success_chance(check: CheckInput) -> Fraction:
-    """The exact probability that ``check`` meets its DC, with every feature applied."""
+    """The exact probability that ``check`` meets its DC, with every feature applied.
+
+    The d20, the modifiers and every bonus dice expression form one sum whose
+    odds are computed within the dice engine's work budget: too large a bonus
+    raises ``DiceStatsError`` instead of running long.
+    """
     if check.dc is None:
         raise RulesError("the chance of success needs a DC")
-    d20 = distribution(d20_expression(check.advantage_state, halfling_lucky=check.halfling_lucky))
-    floor = 10 if check.reliable_talent_applies else 1
+    d20 = d20_expression(
+        check.advantage_state,
+        halfling_lucky=check.halfling_lucky,
+        floor=10 if check.reliable_talent_applies else None,
+    )
+    bonuses = [b.expression if isinstance(b, BonusDice) else b for b in check.bonus_dice]
     modifier = sum(term.value for term in modifier_breakdown(check))
-    totals: dict[int, Fraction] = {}
-    for face, chance in d20.pmf.items():
-        total = max(face, floor) + modifier
-        totals[total] = totals.get(total, Fraction(0)) + chance
-    for bonus in check.bonus_dice:
-        expression = bonus.expression if isinstance(bonus, BonusDice) else bonus
-        totals = _convolve(totals, distribution(expression).pmf)
-    return sum((chance for total, chance in totals.items() if total >= check.dc), Fraction(0))
-
-
-def _convolve(a: Mapping[int, Fraction], b: Mapping[int, Fraction]) -> dict[int, Fraction]:
-    result: dict[int, Fraction] = {}
-    for x, px in a.items():
-        for y, py in b.items():
-            result[x + y] = result.get(x + y, Fraction(0)) + px * py
-    return result
+    return sum_distribution([d20, *bonuses], offset=modifier).p_at_least(check.dc)

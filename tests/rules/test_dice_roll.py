@@ -414,6 +414,7 @@ def test_result_to_json() -> None:
             {"sides": 20, "value": 19, "kept": True, "rerolled": False, "exploded": False},
             {"sides": 20, "value": 3, "kept": False, "rerolled": False, "exploded": False},
         ],
+        "dice_omitted": 0,
     }
     assert result_to_json(rolled("1d20", 1))["crit"] == "fumble"
 

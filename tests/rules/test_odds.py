@@ -5,7 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from adventorator.rules._check import d20_expression
+from adventorator.rules.dice import DiceStatsError, distribution
 from adventorator.rules.engine import CheckInput, CheckKind, Dnd5eRuleset, Proficiency, RulesError
 from adventorator.rules.srd import Ability, Skill
 
@@ -73,3 +77,69 @@ def test_impossible_and_certain_checks() -> None:
 def test_no_dc_is_an_error() -> None:
     with pytest.raises(RulesError):
         RULES.success_chance(_check())
+
+
+# -- the work budget covers the whole check -------------------------------------------
+@pytest.mark.parametrize(
+    "bonus", ["1d10000 * 1d74", "1d10000 + 1d100", "1d6 * 1000000000000000000", "100d100"]
+)
+def test_a_huge_bonus_is_refused_not_computed(bonus: str) -> None:
+    with pytest.raises(DiceStatsError) as raised:
+        RULES.success_chance(_check(dc=15, bonus_dice=(bonus,)))
+    assert "\n" not in str(raised.value)
+
+
+def test_many_bonuses_share_one_budget() -> None:
+    """Each bonus alone is allowed; together their sum is over the budget."""
+    RULES.success_chance(_check(dc=15, bonus_dice=("1d10000",)))
+    with pytest.raises(DiceStatsError):
+        RULES.success_chance(_check(dc=15, bonus_dice=("1d10000", "1d10000")))
+
+
+def _by_convolution(check: CheckInput) -> Fraction:
+    """The chance the slow way: every d20 face, floor and bonus total enumerated."""
+    assert check.dc is not None
+    d20 = distribution(d20_expression(check.advantage_state, halfling_lucky=check.halfling_lucky))
+    floor = 10 if check.reliable_talent_applies else 1
+    modifier = sum(term.value for term in RULES.modifier_breakdown(check))
+    merged: dict[int, Fraction] = {}
+    for face, p in d20.pmf.items():
+        total = max(face, floor) + modifier
+        merged[total] = merged.get(total, Fraction(0)) + p
+    for bonus in check.bonus_dice:
+        assert isinstance(bonus, str)
+        step: dict[int, Fraction] = {}
+        for x, px in merged.items():
+            for y, py in distribution(bonus).pmf.items():
+                step[x + y] = step.get(x + y, Fraction(0)) + px * py
+        merged = step
+    return sum((p for total, p in merged.items() if total >= check.dc), Fraction(0))
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    advantage=st.integers(0, 1),
+    disadvantage=st.integers(0, 1),
+    lucky=st.booleans(),
+    reliable=st.booleans(),
+    bonuses=st.lists(st.sampled_from(["1d4", "1d6 - 1", "2d4kh1", "1d2 / 2", "-1d4"]), max_size=2),
+    dc=st.integers(1, 30),
+)
+def test_chance_matches_the_convolution(
+    advantage: int, disadvantage: int, lucky: bool, reliable: bool, bonuses: list[str], dc: int
+) -> None:
+    check = _check(
+        kind=CheckKind.SKILL,
+        skill=Skill.STEALTH,
+        ability=None,
+        score=12,
+        level=5,
+        proficiency=Proficiency.PROFICIENT,
+        reliable_talent=reliable,
+        halfling_lucky=lucky,
+        advantage=advantage,
+        disadvantage=disadvantage,
+        bonus_dice=tuple(bonuses),
+        dc=dc,
+    )
+    assert RULES.success_chance(check) == _by_convolution(check)

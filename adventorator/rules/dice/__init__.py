@@ -21,19 +21,22 @@ per expression) -> ``_tree`` (evaluated) -> ``_render`` / ``_result``;
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ._advantage import Advantage, double_dice
 from ._ast import Expression
-from ._distribution import Distribution, render_distribution
+from ._distribution import Bucket, Distribution, buckets, render_distribution
 from ._errors import DiceError, DiceLimitError, DiceStatsError, DiceSyntaxError, DiceValueError
 from ._limits import DEFAULT_LIMITS, Limits
 from ._parser import parse
-from ._render import render_markdown, render_rich, render_text
+from ._render import Room, render_markdown, render_rich, render_text
 from ._result import CritType, DieRecord, RollResult, result_to_json
 from ._roll import roll
 
 __all__ = [
     "DEFAULT_LIMITS",
     "Advantage",
+    "Bucket",
     "CritType",
     "DiceError",
     "DiceLimitError",
@@ -45,6 +48,8 @@ __all__ = [
     "Expression",
     "Limits",
     "RollResult",
+    "Room",
+    "buckets",
     "distribution",
     "double_dice",
     "parse",
@@ -54,6 +59,7 @@ __all__ = [
     "render_text",
     "result_to_json",
     "roll",
+    "sum_distribution",
 ]
 
 
@@ -66,8 +72,26 @@ def distribution(
     """Exact odds of the total of ``expression`` (see ``Distribution``).
 
     Raises ``DiceStatsError`` when exact odds are not available (explosions,
-    ``rr`` that can reroll without end, too large for ``limits.max_stats_work``).
+    ``rr`` that can reroll without end, too large for ``limits.max_stats_work``,
+    ``max_stats_outcomes`` or ``max_stats_total``).
     """
     from ._stats import distribution as compute  # keeps fractions and icepool off the roll path
 
     return compute(expression, advantage=advantage, limits=limits)
+
+
+def sum_distribution(
+    expressions: Sequence[str | Expression],
+    *,
+    offset: int = 0,
+    advantage: Advantage = Advantage.NONE,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Distribution:
+    """Exact odds of ``offset`` plus the totals of independent rolls of ``expressions``.
+
+    One work budget covers every part and their sum; ``advantage`` applies to
+    the first expression. Raises as ``distribution`` does.
+    """
+    from ._stats import sum_distribution as compute
+
+    return compute(expressions, offset=offset, advantage=advantage, limits=limits)

@@ -19,8 +19,14 @@ class Limits:
     - ``max_terms``: numbers, dice and sets in one expression.
     - ``max_sides``: faces of one die.
     - ``max_stats_work``: work units ``distribution()`` may spend before giving
-      up with ``DiceStatsError`` (a unit is about half a microsecond; see
-      ``_stats_base.Budget``).
+      up with ``DiceStatsError``: one unit is about one outcome pair combined
+      or one outcome handled (see ``_stats_base.Budget``); the final
+      distribution, its chart and its JSON are paid for too.
+    - ``max_stats_outcomes``: distinct values one distribution may hold, in
+      any intermediate step and in the result (``1d10000 * 1d74`` has 298,825).
+    - ``max_stats_total``: the largest magnitude of any value in a
+      distribution, so every total, mean and deviation is a finite float with
+      integers exact (it is below 2**53).
     """
 
     max_length: int = 1000
@@ -29,6 +35,8 @@ class Limits:
     max_terms: int = 200
     max_sides: int = 10_000
     max_stats_work: int = 1_500_000
+    max_stats_outcomes: int = 20_000
+    max_stats_total: int = 10**15
 
     def __post_init__(self) -> None:
         for spec in fields(self):

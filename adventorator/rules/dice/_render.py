@@ -8,11 +8,16 @@ One walk over the evaluated tree feeds a "sink" per output style.
   a rerolled value shows as ``~~1~~ -> 4`` (plain: ``1 -> 4``), a value
   set by ``mi``/``ma`` as ``3 -> 10``, a die that exploded as ``6!``, and
   annotations follow their term: ``3d6 (...) [fire]``.
+
+Every render fits in a ``Room``: at most ``REPLY_DICE_SHOWN`` dice faces and
+``REPLY_TEXT_CHARS`` characters per reply, however many dice were rolled.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
+
+from adventorator.limits import REPLY_DICE_SHOWN, REPLY_TEXT_CHARS
 
 from ._ast import dice_label, format_number, format_ops
 from ._result import RollResult
@@ -21,10 +26,32 @@ from ._tree import ChainResult, DiceResult, LiteralResult, ParenResult, Result, 
 if TYPE_CHECKING:
     from rich.text import Text
 
-__all__ = ["render_markdown", "render_rich", "render_text"]
+__all__ = ["Room", "render_markdown", "render_rich", "render_text"]
+
+
+class Room:
+    """What one reply may still show: dice faces and characters of text.
+
+    One room is shared by every roll rendered into the same reply, per output
+    style; each render takes from it. Past ``dice``, a dice term shows
+    ``… N more dice`` instead of its faces (``hidden`` counts them); past
+    ``chars``, the rest of the line becomes ``…`` (``cut``) but its total is
+    always shown. Nothing beyond the room is ever built.
+    """
+
+    __slots__ = ("chars", "cut", "dice", "hidden")
+
+    def __init__(self, *, dice: int = REPLY_DICE_SHOWN, chars: int = REPLY_TEXT_CHARS) -> None:
+        self.dice = dice
+        self.chars = chars
+        self.hidden = 0
+        self.cut = False
 
 
 class _Sink(Protocol):
+    room: Room
+    full: bool
+
     def text(self, text: str) -> None: ...
     def open_dropped(self) -> None: ...
     def close_dropped(self) -> None: ...
@@ -34,11 +61,25 @@ class _Sink(Protocol):
 
 
 class _Plain:
-    def __init__(self) -> None:
+    def __init__(self, room: Room) -> None:
         self.parts: list[str] = []
+        self.room = room
+        self.full = False
+
+    def fits(self, text: str) -> bool:
+        """Take room for ``text``; once something does not fit, nothing more does."""
+        if self.full:
+            return False
+        if len(text) > self.room.chars:
+            self.full = self.room.cut = True
+            self.parts.append("…")
+            return False
+        self.room.chars -= len(text)
+        return True
 
     def text(self, text: str) -> None:
-        self.parts.append(text)
+        if self.fits(text):
+            self.parts.append(text)
 
     def open_dropped(self) -> None:
         pass
@@ -47,27 +88,33 @@ class _Plain:
         pass
 
     def face(self, text: str, *, one: bool, top: bool, struck: bool) -> None:
-        self.parts.append(text)
+        self.text(text)
 
     annotation = text
 
     def total(self, total: int) -> None:
-        self.parts.append(f" = {total}")
+        # Always shown: the caller bounds expression length x rolls up front.
+        shown = f" = {total}"
+        self.room.chars -= len(shown)
+        self.parts.append(shown)
 
 
 class _Markdown(_Plain):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, room: Room) -> None:
+        super().__init__(room)
         self.depth = 0
+        self.striking = False
 
     def open_dropped(self) -> None:
         self.depth += 1
-        if self.depth == 1:
+        if self.depth == 1 and self.fits("~~"):
             self.parts.append("~~")
+            self.striking = True
 
     def close_dropped(self) -> None:
-        if self.depth == 1:
+        if self.depth == 1 and self.striking and self.fits("~~"):
             self.parts.append("~~")
+            self.striking = False
         self.depth -= 1
 
     def face(self, text: str, *, one: bool, top: bool, struck: bool) -> None:
@@ -75,22 +122,38 @@ class _Markdown(_Plain):
             text = f"~~{text}~~"
         if one or top:
             text = f"**{text}**"
-        self.parts.append(text)
+        self.text(text)
 
     def total(self, total: int) -> None:
-        self.parts.append(f" = `{total}`")
+        if self.striking:  # a cut line must not leave its strikethrough open
+            self.parts.append("~~")
+        shown = f" = `{total}`"
+        self.room.chars -= len(shown)
+        self.parts.append(shown)
 
 
 class _Rich:
-    def __init__(self, text: Text) -> None:
+    def __init__(self, text: Text, room: Room) -> None:
         self.out = text
         self.depth = 0
+        self.room = room
+        self.full = False
 
     def _style(self, style: str = "") -> str:
         return f"{style} dim strike".strip() if self.depth else style
 
+    def _put(self, text: str, style: str) -> None:
+        if self.full:
+            return
+        if len(text) > self.room.chars:
+            self.full = self.room.cut = True
+            self.out.append("…")
+            return
+        self.room.chars -= len(text)
+        self.out.append(text, style=style)
+
     def text(self, text: str) -> None:
-        self.out.append(text, style=self._style())
+        self._put(text, self._style())
 
     def open_dropped(self) -> None:
         self.depth += 1
@@ -102,17 +165,27 @@ class _Rich:
         style = "bold red" if one else "bold green" if top else ""
         if struck:
             style = f"{style} dim strike".strip()
-        self.out.append(text, style=self._style(style))
+        self._put(text, self._style(style))
 
     def annotation(self, text: str) -> None:
-        self.out.append(text, style=self._style("italic cyan"))
+        self._put(text, self._style("italic cyan"))
 
     def total(self, total: int) -> None:
+        self.room.chars -= len(str(total)) + 3
         self.out.append(" = ")
         self.out.append(str(total), style="bold")
 
 
+def _more_dice(count: int) -> str:
+    return f"… {count:,} more {'die' if count == 1 else 'dice'}"
+
+
 def _faces(node: DiceResult, sink: _Sink) -> None:
+    room = sink.room
+    if room.dice <= 0:
+        room.hidden += len(node.values)
+        sink.text(_more_dice(len(node.values)))
+        return
     sides = node.sides
     if node.draws is None:
         slots: list[list[int]] = [[slot] for slot in range(len(node.values))]
@@ -125,6 +198,14 @@ def _faces(node: DiceResult, sink: _Sink) -> None:
     for slot, draws in enumerate(slots):
         if slot:
             sink.text(", ")
+        if sink.full:
+            return
+        if room.dice <= 0:
+            hidden = len(slots) - slot
+            room.hidden += hidden
+            sink.text(_more_dice(hidden))
+            return
+        room.dice -= 1
         dropped = not node.die_kept[slot]
         if dropped:
             sink.open_dropped()
@@ -144,6 +225,8 @@ def _faces(node: DiceResult, sink: _Sink) -> None:
 
 
 def _walk(node: Result, sink: _Sink) -> None:
+    if sink.full:
+        return
     dropped = not node.kept
     if dropped:
         sink.open_dropped()
@@ -184,28 +267,28 @@ def _walk(node: Result, sink: _Sink) -> None:
         sink.close_dropped()
 
 
-def render_text(result: RollResult) -> str:
-    """Plain text: ``1d20 (20) + 5 = 25``."""
-    sink = _Plain()
+def render_text(result: RollResult, *, room: Room | None = None) -> str:
+    """Plain text: ``1d20 (20) + 5 = 25``, within ``room`` (default: one reply's)."""
+    sink = _Plain(room or Room())
     _walk(result.tree, sink)
     sink.total(result.total)
     return "".join(sink.parts)
 
 
-def render_markdown(result: RollResult) -> str:
-    """Discord markdown in d20's style: ``1d20 (**20**) + 5 = `25` ``."""
-    sink = _Markdown()
+def render_markdown(result: RollResult, *, room: Room | None = None) -> str:
+    """Discord markdown in d20's style: ``1d20 (**20**) + 5 = `25` ``, within ``room``."""
+    sink = _Markdown(room or Room())
     _walk(result.tree, sink)
     sink.total(result.total)
     return "".join(sink.parts)
 
 
-def render_rich(result: RollResult) -> Text:
+def render_rich(result: RollResult, *, room: Room | None = None) -> Text:
     """A ``rich.text.Text`` with colours: 1s red, maximum faces green, dropped dim."""
     from rich.text import Text
 
     text = Text()
-    sink = _Rich(text)
+    sink = _Rich(text, room or Room())
     _walk(result.tree, sink)
     sink.total(result.total)
     return text

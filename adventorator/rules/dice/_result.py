@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._ast import Expression
 from ._tree import ChainResult, DiceResult, ParenResult, Result, SetResult, UnaryResult
+
+if TYPE_CHECKING:
+    from ._render import Room
 
 __all__ = ["CritType", "DieRecord", "RollResult", "result_to_json"]
 
@@ -143,15 +146,30 @@ def _dice_records(node: DiceResult, alive: bool, out: list[DieRecord]) -> None:
         )
 
 
-def result_to_json(result: RollResult) -> dict[str, Any]:
-    """A JSON-ready summary: expression, total, text, markdown, crit and every die."""
-    from ._render import render_markdown, render_text
+def result_to_json(
+    result: RollResult,
+    *,
+    room: Room | None = None,
+    text: str | None = None,
+    markdown: str | None = None,
+) -> dict[str, Any]:
+    """A JSON-ready summary: expression, total, text, markdown, crit and the dice.
 
+    ``dice`` lists the dice in roll order while ``room`` has dice left (default:
+    one reply's ``REPLY_DICE_SHOWN``); ``dice_omitted`` counts the rest.
+    ``text`` and ``markdown``, when already rendered, are used as they are.
+    """
+    from ._render import Room, render_markdown, render_text
+
+    room = room or Room()
+    records = result.dice
+    shown = records[: max(room.dice, 0)]
+    room.dice -= len(shown)
     return {
         "expression": result.expression,
         "total": result.total,
-        "text": render_text(result),
-        "markdown": render_markdown(result),
+        "text": render_text(result) if text is None else text,
+        "markdown": render_markdown(result) if markdown is None else markdown,
         "crit": result.crit.value,
         "dice": [
             {
@@ -161,6 +179,7 @@ def result_to_json(result: RollResult) -> dict[str, Any]:
                 "rerolled": die.rerolled,
                 "exploded": die.exploded,
             }
-            for die in result.dice
+            for die in shown
         ],
+        "dice_omitted": len(records) - len(shown),
     }

@@ -33,15 +33,16 @@ _Faces = list[tuple[int, int]]
 def dice_dist(node: Dice, ops: tuple[Op, ...], budget: Budget) -> Dist:
     """Distribution of the kept total of ``node`` under ``ops`` (its own, or more via parens)."""
     count, sides = node.count, node.sides
-    what = f"'{dice_label(node)}'"
+    what = f"'{shorten(dice_label(node), 40)}'"
     plan = [_plan(op, sides, budget) for op in ops]
     budget.draws(_max_draws(count, plan))
     if count == 0:
         return point(0)
+    budget.spend(sides, what)
     raw = Dist(dict.fromkeys(range(1, sides + 1), 1), sides)
     die, start = raw, 0
     while start < len(plan) and _per_die(plan[start]):
-        die = _apply_per_die(die, plan[start], raw)
+        die = _apply_per_die(die, plan[start], raw, budget, what)
         start += 1
     rest = plan[start:]
     if not rest:
@@ -87,21 +88,27 @@ def _per_die(step: _Plan) -> bool:
     return kind in ("min", "max") or (kind == "reroll_once" and not selection.by_rank)
 
 
-def _apply_per_die(die: Dist, step: _Plan, raw: Dist) -> Dist:
+def _apply_per_die(die: Dist, step: _Plan, raw: Dist, budget: Budget, what: str) -> Dist:
     kind, op, selection = step
     bound = op.selectors[-1].number
     if kind == "min":
-        return transform(die, lambda v: max(v, bound))
+        return transform(die, lambda v: max(v, bound), budget, what)
     if kind == "max":
-        return transform(die, lambda v: min(v, bound))
+        return transform(die, lambda v: min(v, bound), budget, what)
     sides = len(raw.counts)
+    budget.spend(len(die.counts) + sides, what)
+    # Every matching value is replaced by a fresh die: pool their weight first,
+    # so the cost is values + faces, not values x faces.
+    rerolled = 0
     counts: dict[int | float, int] = {}
     for value, weight in die.counts.items():
         if selection.matches(value):
-            for face in raw.counts:
-                counts[face] = counts.get(face, 0) + weight
+            rerolled += weight
         else:
             counts[value] = counts.get(value, 0) + weight * sides
+    if rerolled:
+        for face in raw.counts:
+            counts[face] = counts.get(face, 0) + rerolled
     return Dist(counts, die.denom * sides)
 
 
@@ -143,7 +150,7 @@ def _icepool_keep(die: Dist, count: int, mask: tuple[int, ...], budget: Budget, 
     for value, quantity in zip(result.outcomes(), result.quantities(), strict=True):
         if quantity:
             counts[int(value)] = int(quantity)
-    return Dist(counts, int(result.denominator()))
+    return budget.bounded(Dist(counts, int(result.denominator())), what)
 
 
 def _multisets(faces: _Faces, size: int) -> Iterator[tuple[_State, int]]:
@@ -182,7 +189,7 @@ def _enumerate(
     for state, weight in states.items():
         total = sum(state)
         counts[total] = counts.get(total, 0) + weight
-    return Dist(counts, denom)
+    return budget.bounded(Dist(counts, denom), what)
 
 
 def _step(
