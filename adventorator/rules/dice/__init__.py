@@ -10,7 +10,7 @@
 Notation follows d20 1.1.2 (see the shared compatibility spec, ``dice-notation.md``)
 with three deliberate differences: ``d%`` is 1-100, ``D`` works as ``d``, and
 whitespace may separate any two tokens (``4d6 kh3``). Annotations may not
-contain control characters (terminal and Discord safety).
+contain control, bidi or other format characters (terminal and Discord safety).
 
 Randomness: every die is ``rng.randrange(sides) + 1`` on the ``random.Random``
 passed as ``rng`` - one call per die, in roll order. Stages: ``_parser``

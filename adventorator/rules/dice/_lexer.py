@@ -50,9 +50,35 @@ def syntax_error(
     )
 
 
-def _is_control(char: str) -> bool:
-    code = ord(char)
-    return (code < 32 and char != "\t") or 127 <= code < 160
+_KINDS = {
+    "Cc": "Control character",
+    "Cf": "Format or bidi control character",
+    "Cs": "Surrogate",
+    "Co": "Private-use character",
+    "Cn": "Unassigned character",
+    "Zl": "Line separator",
+    "Zp": "Paragraph separator",
+}
+
+
+def _first_unsafe(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """Where ``text[start:end]`` holds a character no annotation may, and what it is.
+
+    What ``adventorator.text.unsafe_characters`` refuses in names: controls,
+    and format characters such as U+202E, which reverses the rest of a line
+    in bidi-aware clients (a 12 would read as 21).
+    """
+    chunk = text[start:end]
+    if chunk.isprintable():  # the common case, in C
+        return None
+    import unicodedata
+
+    from adventorator.text import unsafe_characters
+
+    for offset, char in enumerate(chunk):
+        if not char.isprintable() and unsafe_characters(char):
+            return start + offset, _KINDS[unicodedata.category(char)]
+    return None
 
 
 class Scanner:
@@ -209,7 +235,7 @@ class Scanner:
         return Selector(kind, int(digits))
 
     def annotations(self) -> tuple[str, ...]:
-        """Scan ``[text]`` annotations; no ``]`` or line break or control character inside."""
+        """Scan ``[text]`` annotations; no ``]``, line break, control or format character inside."""
         result: list[str] = []
         text = self.text
         while True:
@@ -217,13 +243,14 @@ class Scanner:
             if self.peek() != "[":
                 return tuple(result)
             start = self.pos
-            pos = start + 1
-            while pos < len(text) and text[pos] != "]":
-                if _is_control(text[pos]):
-                    self.pos = pos
-                    problem = f"Control character {describe_char(text[pos])} in annotation"
-                    raise self.error(("']'",), problem)
-                pos += 1
+            pos = text.find("]", start + 1)
+            if pos == -1:
+                pos = len(text)
+            unsafe = _first_unsafe(text, start + 1, pos)
+            if unsafe is not None:
+                self.pos, kind = unsafe
+                problem = f"{kind} {describe_char(text[self.pos])} in annotation"
+                raise self.error(("']'",), problem)
             if pos >= len(text):
                 self.pos = start
                 raise self.error(("']'",), "Unclosed annotation")
