@@ -145,7 +145,16 @@ async def test_act_choose_2_runs_the_second_choice(offline_table: Table) -> None
     plan = data(reply)
     assert (plan["status"], plan["command"]) == ("executed", "sheet list")
     assert plan["result"] == {
-        "characters": [{"name": ROGUE, "class": "Rogue", "level": 5, "yours": True, "active": True}]
+        "characters": [
+            {
+                "name": ROGUE,
+                "class": "Rogue",
+                "level": 5,
+                "yours": True,
+                "active": True,
+                "damaged": False,
+            }
+        ]
     }
     assert reply.exit_code == 0
     assert reply.text == f"* {ROGUE}: level 5 Rogue (yours)"
