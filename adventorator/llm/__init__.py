@@ -10,6 +10,8 @@ Public API:
   ``complete_structured(messages, Model, name=...)``, ``complete_text(messages)``;
   every failure is one ``adventorator.errors.LLMError`` with a short cause.
 * ``LLMStats``, ``CallRecord``, ``default_stats`` — counters and latency per attempt.
+* ``ModelTurn``, ``model_turn()`` — one turn's shared deadline and retries, and
+  its first failure (``llm.turn``); ``shorten(text, limit)`` cuts model text.
 * ``count_tokens(messages, model=...)`` — prompt tokens, offline.
 * Prompts: ``summarize_sheet_for_prompt``, ``build_narrator_messages``,
   ``build_narration_messages``, ``build_planner_messages``.
@@ -19,6 +21,7 @@ Public API:
 
 from __future__ import annotations
 
+from adventorator.llm.bounds import shorten
 from adventorator.llm.client import RETRY_AFTER_CAP, LLMClient
 from adventorator.llm.offline import OFFLINE_NARRATOR_LABEL, offline_narration, offline_proposal
 from adventorator.llm.prompts import (
@@ -30,6 +33,7 @@ from adventorator.llm.prompts import (
 )
 from adventorator.llm.stats import CallRecord, LLMStats, default_stats
 from adventorator.llm.tokens import DEFAULT_COUNTING_MODEL, count_tokens
+from adventorator.llm.turn import ModelTurn, model_turn
 
 __all__ = [
     "DEFAULT_COUNTING_MODEL",
@@ -39,12 +43,15 @@ __all__ = [
     "CallRecord",
     "LLMClient",
     "LLMStats",
+    "ModelTurn",
     "build_narration_messages",
     "build_narrator_messages",
     "build_planner_messages",
     "count_tokens",
     "default_stats",
+    "model_turn",
     "offline_narration",
     "offline_proposal",
+    "shorten",
     "summarize_sheet_for_prompt",
 ]

@@ -1,15 +1,19 @@
 """``LLMClient``: chat completions through litellm, bounded, retried and mapped to ``LLMError``.
 
 Each public call (``complete_text``, ``complete_structured``) sends one request,
-plus at most one repair request for invalid structured output. Each request is
-bounded by a time budget of ``timeout * (max_retries + 1) + 2 * max_retries``
-seconds (every attempt may take the full timeout, plus the longest backoffs):
+plus at most one repair request for invalid structured output. A call belongs to
+a ``ModelTurn`` (``llm.turn``; a private one when the caller passes none): all
+the turn's requests share one deadline, ``turn_budget`` = ``timeout *
+(max_retries + 1) + 2 * max_retries`` seconds from its first request, and
+``max_retries`` retries; after one failure the turn's later calls fail at once.
+What the model returns is bounded too: ``max_tokens=LLM_REPLY_TOKENS`` is
+asked, and a reply over ``LLM_REPLY_CHARS`` is refused before it is parsed.
 
 * every attempt is ``litellm.acompletion(..., timeout=t, num_retries=0,
   max_retries=0)`` inside ``asyncio.wait_for(..., t)``, where ``t`` is the
   per-attempt timeout, shortened to what is left of the budget;
-* transient failures (timeouts, 429, 5xx, connection errors) are retried up to
-  ``max_retries`` times after a short backoff (0.25 s, doubling, at most 2 s); a
+* transient failures (timeouts, 429, 5xx, connection errors) are retried while
+  the turn has retries left, after a short backoff (0.25 s, doubling, at most 2 s); a
   429's ``Retry-After`` is honoured when it is at most ``RETRY_AFTER_CAP``
   seconds, and a longer one ends the call at once;
 * a retry only happens when its wait still leaves time for an attempt;
@@ -33,6 +37,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 
 from adventorator.errors import LLMError
+from adventorator.limits import LLM_REPLY_CHARS, LLM_REPLY_TOKENS
 from adventorator.llm._failures import Failure, classify
 from adventorator.llm._litellm import load_litellm_async
 from adventorator.llm._structured import (
@@ -43,6 +48,7 @@ from adventorator.llm._structured import (
 )
 from adventorator.llm.stats import CallRecord, LLMStats, default_stats
 from adventorator.llm.tokens import count_tokens
+from adventorator.llm.turn import ModelTurn
 
 if TYPE_CHECKING:
     from adventorator.config import Settings
@@ -54,6 +60,7 @@ M = TypeVar("M", bound=BaseModel)
 RETRY_AFTER_CAP = 5.0
 """The longest Retry-After (seconds) that is waited for; a longer one fails the call."""
 
+_REDACT_MIN = 8  # shorter keys are test placeholders: redacting "k" would mangle the text
 _BACKOFF_FIRST = 0.25
 _BACKOFF_MAX = 2.0
 logger = logging.getLogger("adventorator.llm")
@@ -125,8 +132,13 @@ class LLMClient:
 
     @property
     def request_budget(self) -> float:
-        """Seconds one request may take, retries and waits included (a hard bound)."""
+        """Seconds one call may take, retries, waits and its repair included (a hard bound)."""
         return self.timeout * (self.max_retries + 1) + _BACKOFF_MAX * self.max_retries
+
+    @property
+    def turn_budget(self) -> float:
+        """Seconds all of one turn's model calls may take together (see ``llm.turn``)."""
+        return self.request_budget
 
     async def preload(self) -> None:
         """Import litellm and load the model's tokenizer in a worker thread now.
@@ -138,36 +150,68 @@ class LLMClient:
         await asyncio.to_thread(count_tokens, [{"role": "user", "content": "-"}], model=self.model)
 
     async def complete_text(
-        self, messages: Sequence[Mapping[str, str]], *, name: str = "text"
+        self,
+        messages: Sequence[Mapping[str, str]],
+        *,
+        name: str = "text",
+        turn: ModelTurn | None = None,
     ) -> str:
         """The assistant's reply text; ``LLMError`` on any failure."""
+        turn = turn if turn is not None else ModelTurn()
         prompt = [dict(message) for message in messages]
-        content = await self._request(prompt, name=name, response_format=None)
-        if content is None or not content.strip():
-            self.stats.count_invalid_output()
-            raise LLMError("the model returned invalid output: the reply was empty")
+        try:
+            content = await self._request(prompt, name=name, response_format=None, turn=turn)
+            if content is None or not content.strip():
+                self.stats.count_invalid_output()
+                raise LLMError("the model returned invalid output: the reply was empty")
+        except LLMError as error:
+            turn.fail(error)
+            raise
         return content
 
     async def complete_structured(
-        self, messages: Sequence[Mapping[str, str]], model_type: type[M], *, name: str
+        self,
+        messages: Sequence[Mapping[str, str]],
+        model_type: type[M],
+        *,
+        name: str,
+        turn: ModelTurn | None = None,
     ) -> M:
         """A validated ``model_type`` built from the model's JSON reply.
 
-        Sends ``response_format`` with the model's JSON Schema (named ``name``).
-        An invalid reply is retried once with the validation error appended as
-        a user message; a second invalid reply raises ``LLMError("the model
-        returned invalid output: …")``.
+        Sends ``response_format`` with the model's JSON Schema (named ``name``)
+        and ``max_tokens``. An invalid reply is retried once with the validation
+        error appended as a user message; a second invalid reply, or a reply
+        over ``LLM_REPLY_CHARS``, raises ``LLMError("the model returned invalid
+        output: …")``. ``turn`` shares a deadline and a retry allowance with the
+        turn's other calls (a private one when omitted); after a failure in it,
+        this raises that failure without a request.
         """
+        turn = turn if turn is not None else ModelTurn()
+        try:
+            return await self._structured(messages, model_type, name=name, turn=turn)
+        except LLMError as error:
+            turn.fail(error)
+            raise
+
+    async def _structured(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        model_type: type[M],
+        *,
+        name: str,
+        turn: ModelTurn,
+    ) -> M:
         prompt = [dict(message) for message in messages]
         response_format = response_format_for(model_type, name=name)
-        content = await self._request(prompt, name=name, response_format=response_format)
+        content = await self._request(prompt, name=name, response_format=response_format, turn=turn)
         try:
             return parse_structured(content, model_type)
         except InvalidOutputError as first:
             self.stats.count_invalid_output()
             logger.warning("llm %s: invalid output, asking once more: %s", name, first.summary)
             repair = repair_messages(prompt, invalid_reply=content, error=first)
-        content = await self._request(repair, name=name, response_format=response_format)
+        content = await self._request(repair, name=name, response_format=response_format, turn=turn)
         try:
             return parse_structured(content, model_type)
         except InvalidOutputError as second:
@@ -181,12 +225,19 @@ class LLMClient:
         *,
         name: str,
         response_format: dict[str, Any] | None,
+        turn: ModelTurn,
     ) -> str | None:
-        """One request with retries; the reply content, or ``LLMError``."""
+        """One request with retries, within the turn's deadline; the content, or ``LLMError``."""
+        if turn.failure is not None:  # the turn already failed: no request
+            raise LLMError(str(turn.failure))
         litellm = await load_litellm_async()
         loop = asyncio.get_running_loop()
         begun = loop.time()
-        deadline = begun + self.request_budget
+        turn.begin(now=begun, budget=self.turn_budget, retries=self.max_retries)
+        assert turn.deadline is not None
+        deadline = min(turn.deadline, begun + self.request_budget)
+        if deadline - begun < self._least_attempt:
+            raise LLMError("no time was left for the model in this turn")
         attempt = 0
         while True:
             attempt += 1
@@ -200,6 +251,7 @@ class LLMClient:
                         api_base=self.api_base,
                         api_key=self._api_key,
                         temperature=self.temperature,
+                        max_tokens=LLM_REPLY_TOKENS,
                         timeout=attempt_timeout,
                         num_retries=0,
                         max_retries=0,
@@ -213,7 +265,7 @@ class LLMClient:
                 failure = classify(error, timeout=attempt_timeout)
                 self._observe(name, attempt, failure.kind, started, failure.status_code)
                 wait = self._retry_wait(failure, attempt, deadline - loop.time())
-                if wait is None:
+                if wait is None or not turn.take_retry():
                     elapsed = loop.time() - begun
                     raise LLMError(self._final_message(failure, attempt, elapsed)) from error
                 self.stats.retries += 1
@@ -221,7 +273,22 @@ class LLMClient:
                 await asyncio.sleep(wait)
                 continue
             self._observe(name, attempt, "ok", started, None)
-            return content
+            return self._bounded(content)
+
+    @property
+    def _least_attempt(self) -> float:
+        """The shortest time worth an attempt (or a retry)."""
+        return min(1.0, self.timeout / 4)
+
+    def _bounded(self, content: str | None) -> str | None:
+        """``content``, or ``LLMError`` when it is too long to be worth parsing."""
+        if content is not None and len(content) > LLM_REPLY_CHARS:
+            self.stats.count_invalid_output()
+            raise LLMError(
+                f"the model returned invalid output: the reply was {len(content):,} characters, "
+                f"over the limit of {LLM_REPLY_CHARS:,}"
+            )
+        return content
 
     def _retry_wait(self, failure: Failure, attempt: int, remaining: float) -> float | None:
         """Seconds to wait before retrying, or ``None`` to give up now."""
@@ -233,7 +300,7 @@ class LLMClient:
                 return None
             wait = failure.retry_after
         # Leave the next attempt a useful slice of the budget.
-        if remaining - wait < min(1.0, self.timeout / 4):
+        if remaining - wait < self._least_attempt:
             return None
         return wait
 
@@ -245,7 +312,7 @@ class LLMClient:
             message += f", retry after {failure.retry_after:.3g} s"
         if attempts > 1:
             message += f" ({attempts} attempts)"
-        if self._api_key:
+        if self._api_key and len(self._api_key) >= _REDACT_MIN:
             message = message.replace(self._api_key, "***")
         return message
 
