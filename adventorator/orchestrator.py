@@ -12,17 +12,25 @@ One turn:
 6. the player's line, the mechanics (the full CheckResult) and the narration
    are written to the transcript in one transaction.
 
-An LLM failure falls back to the offline narrator and says so in one line.
+An LLM failure falls back to the offline narrator and says so in one line,
+and the transcript's narrator line keeps the cause (``meta.llm_failure``). The
+turn's model calls share one deadline and stop at the first failure
+(``adventorator.llm.turn``). What the model returns is cut to what is stored
+and shown: the narration to ``TRANSCRIPT_LINE_CHARS``, the proposal's fields
+by ``bound_proposal``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from adventorator.errors import LLMError
+from adventorator.limits import PROPOSAL_NAME_CHARS, PROPOSAL_REASON_CHARS, TRANSCRIPT_LINE_CHARS
+from adventorator.llm.bounds import shorten
 from adventorator.proposals import NARRATOR_ACTIONS, Narration, NarratorProposal
 from adventorator.rules.engine import CheckKind, CheckResult, Ruleset
 from adventorator.rules.srd import RulesError, parse_ability, parse_skill
@@ -30,14 +38,16 @@ from adventorator.services.transcripts import NewEntry
 
 if TYPE_CHECKING:
     from adventorator.app import AppContext
-    from adventorator.llm import LLMClient
+    from adventorator.llm import LLMClient, ModelTurn
     from adventorator.schemas import CharacterSheet
     from adventorator.services.identity import ResolvedIdentity
+    from adventorator.services.transcripts import TranscriptService
 
 log = logging.getLogger("adventorator.orchestrator")
 
 DC_MIN, DC_MAX = 5, 30
 TRANSCRIPT_CONTEXT_LINES = 20
+_EXTRA_KEYS_KEPT = 5  # keys a state-changing proposal may name in its refusal
 _KINDS = {
     "ability_check": CheckKind.ABILITY,
     "skill_check": CheckKind.SKILL,
@@ -133,52 +143,39 @@ async def run_orchestrator(
     ruleset: Ruleset,
 ) -> TurnResult:
     """Play one ``do`` turn for the player's character (see the module doc)."""
+    from adventorator.llm import model_turn
+
     characters = await app.characters()
     transcripts = await app.transcripts()
     record = await characters.get_by_id(ids.campaign_id, character_id)
     history = await transcripts.recent(ids.scene_id, limit=TRANSCRIPT_CONTEXT_LINES)
-    llm = app.llm()
-    narrator = _Narrator(llm, app, record.sheet)
-
-    proposal = await narrator.propose(player_text, [(line.role, line.content) for line in history])
-    player_entry = NewEntry("player", player_text)
-    try:
-        valid = validate_proposal(proposal)
-    except ProposalRejected as rejection:
-        reason = str(rejection)
-        log.info("proposal rejected: %s", reason)
-        meta = {"proposal": proposal.model_dump(mode="json"), "reason": reason}
-        ids_written = await transcripts.record(
-            [player_entry, NewEntry("system", f"Rejected: {reason}", meta, status="error")],
-            campaign_id=ids.campaign_id,
-            scene_id=ids.scene_id,
-            player_id=ids.player_id,
-            character_id=character_id,
-        )
-        return TurnResult(
-            narration="",
-            check=None,
-            rejected=True,
-            reason=reason,
-            narrator=narrator.name,
-            notice=narrator.notice,
-            transcript_ids=tuple(ids_written),
-        )
-
-    result = None
-    if valid.kind is not None:
-        check_input = record.sheet.check_input(
-            valid.kind, ability=valid.ability, skill=valid.skill, dc=valid.dc
-        )
-        result = ruleset.perform_check(check_input, rng=rng)
+    # One deadline for every model call of the turn; an ``act`` that runs this
+    # ``do`` has opened the turn already, and this joins it.
+    with model_turn() as model:
+        narrator = _Narrator(app.llm(), app, record.sheet, model)
+        lines = [(line.role, line.content) for line in history]
+        proposal = bound_proposal(await narrator.propose(player_text, lines))
+        try:
+            valid = validate_proposal(proposal)
+        except ProposalRejected as rejection:
+            return await _rejected(
+                transcripts, ids, character_id, player_text, proposal, narrator, str(rejection)
+            )
+        result = None
+        if valid.kind is not None:
+            check_input = record.sheet.check_input(
+                valid.kind, ability=valid.ability, skill=valid.skill, dc=valid.dc
+            )
+            result = ruleset.perform_check(check_input, rng=rng)
+        told = await narrator.narrate(player_text, result, valid.reason)
     # Model text may hold a NUL, which Postgres cannot store; show what is stored.
-    narration = (await narrator.narrate(player_text, result, valid.reason)).replace("\x00", "")
+    narration = shorten(told.replace("\x00", ""), TRANSCRIPT_LINE_CHARS)
 
-    entries = [player_entry]
+    entries = [NewEntry("player", player_text)]
     if result is not None:
         meta = {"check": result.to_json(), "reason": valid.reason, "notes": list(valid.notes)}
         entries.append(NewEntry("mechanics", result.text(), meta))
-    entries.append(NewEntry("narrator", narration, {"narrator": narrator.name}))
+    entries.append(NewEntry("narrator", narration, narrator.meta()))
     ids_written = await transcripts.record(
         entries,
         campaign_id=ids.campaign_id,
@@ -198,26 +195,113 @@ async def run_orchestrator(
     )
 
 
+async def _rejected(
+    transcripts: TranscriptService,
+    ids: ResolvedIdentity,
+    character_id: int,
+    player_text: str,
+    proposal: NarratorProposal,
+    narrator: _Narrator,
+    reason: str,
+) -> TurnResult:
+    """Record the player's line and why the proposal was refused; nothing is rolled."""
+    log.info("proposal rejected: %s", reason)
+    meta = {"proposal": proposal.model_dump(mode="json"), "reason": reason, **narrator.meta()}
+    ids_written = await transcripts.record(
+        [
+            NewEntry("player", player_text),
+            NewEntry("system", f"Rejected: {reason}", meta, status="error"),
+        ],
+        campaign_id=ids.campaign_id,
+        scene_id=ids.scene_id,
+        player_id=ids.player_id,
+        character_id=character_id,
+    )
+    return TurnResult(
+        narration="",
+        check=None,
+        rejected=True,
+        reason=reason,
+        narrator=narrator.name,
+        notice=narrator.notice,
+        transcript_ids=tuple(ids_written),
+    )
+
+
+def bound_proposal(proposal: NarratorProposal) -> NarratorProposal:
+    """The proposal with every string cut to what may be stored and echoed back.
+
+    Names are cut short (a long one is unknown anyway, and its refusal quotes
+    it), the reason to ``PROPOSAL_REASON_CHARS``, and extra keys, which only
+    ever lead to a rejection, to a few short keys with short values.
+    """
+
+    def name(value: str | None) -> str | None:
+        return None if value is None else shorten(value, PROPOSAL_NAME_CHARS)
+
+    extra = {
+        shorten(key, PROPOSAL_NAME_CHARS): _short_value(value)
+        for key, value in list((proposal.model_extra or {}).items())[:_EXTRA_KEYS_KEPT]
+    }
+    return NarratorProposal.model_validate(
+        {
+            "action": name(proposal.action),
+            "ability": name(proposal.ability),
+            "skill": name(proposal.skill),
+            "dc": proposal.dc,
+            "reason": shorten(proposal.reason, PROPOSAL_REASON_CHARS),
+            **extra,
+        }
+    )
+
+
+def _short_value(value: object) -> object:
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return shorten(text, PROPOSAL_NAME_CHARS)
+
+
 class _Narrator:
     """The LLM narrator, falling back to the offline one (and saying so) on failure."""
 
-    def __init__(self, llm: LLMClient | None, app: AppContext, sheet: CharacterSheet) -> None:
+    def __init__(
+        self, llm: LLMClient | None, app: AppContext, sheet: CharacterSheet, turn: ModelTurn
+    ) -> None:
         self._llm = llm
         self._settings = app.settings
         self._sheet = sheet
+        self._turn = turn
         self._summary = ""
-        if llm is not None:
+        self.notice: str | None = None
+        self.failure: str | None = None  # why the LLM did not answer, for the transcript
+        if llm is not None and turn.failure is not None:
+            # The model already failed in this turn (an ``act``'s planner): no new call.
+            self.failure = str(turn.failure)
+            self.notice = (
+                f"The model already failed in this turn ({self.failure}); "
+                "the offline narrator answered."
+            )
+            self._llm = None
+        if self._llm is not None:
             from adventorator.llm import summarize_sheet_for_prompt
 
             self._summary = summarize_sheet_for_prompt(sheet)
-        self.notice: str | None = None
 
     @property
     def name(self) -> str:
         return "llm" if self._llm is not None else "offline"
 
+    def meta(self) -> dict[str, str]:
+        """What the transcript keeps about who narrated, and why not the LLM."""
+        meta = {"narrator": self.name}
+        if self.failure is not None:
+            meta["llm_failure"] = self.failure
+        return meta
+
     def _fall_back(self, error: LLMError) -> None:
         log.warning("LLM failed, using the offline narrator: %s", error)
+        self.failure = str(error)
         self.notice = f"The LLM narrator failed ({error}); the offline narrator answered."
         self._llm = None
 
@@ -234,7 +318,7 @@ class _Narrator:
             )
             try:
                 return await self._llm.complete_structured(
-                    messages, NarratorProposal, name="narrator_proposal"
+                    messages, NarratorProposal, name="narrator_proposal", turn=self._turn
                 )
             except LLMError as error:
                 self._fall_back(error)
@@ -252,7 +336,9 @@ class _Narrator:
                 reason=reason,
             )
             try:
-                reply = await self._llm.complete_structured(messages, Narration, name="narration")
+                reply = await self._llm.complete_structured(
+                    messages, Narration, name="narration", turn=self._turn
+                )
                 return reply.narration
             except LLMError as error:
                 self._fall_back(error)

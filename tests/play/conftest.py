@@ -256,7 +256,12 @@ def assert_full_turn(rows: list[Row], reply: Reply, *, player_text: str) -> None
     assert mechanics.meta["check"] == turn["check"]
     assert mechanics.content in reply.text.splitlines()  # the check line, as shown
     assert narrator.content == turn["narration"]
-    assert narrator.meta == {"narrator": turn["narrator"]}
+    assert narrator.meta is not None
+    assert narrator.meta["narrator"] == turn["narrator"]
+    if turn["notice"] is None:  # an LLM failure is kept with the narration
+        assert "llm_failure" not in narrator.meta
+    else:
+        assert narrator.meta["llm_failure"] in turn["notice"]
 
 
 def assert_rejected_pair(rows: list[Row], reply: Reply, *, player_text: str, why: str) -> None:

@@ -7,7 +7,6 @@ rejected pair (player + an error-marked system line), never anything else.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 
 import pytest
@@ -257,13 +256,12 @@ async def test_a_timeout_falls_back_without_waiting_for_the_model(
     await table.create(rogue_json())
     fake_llm.reply_delay(SLOW_REPLY).reply_delay(SLOW_REPLY)
 
-    started = time.monotonic()
     reply = await table.do(SNEAK)
-    waited = time.monotonic() - started
 
+    # Timed out, not answered: had the turn waited for the slow replies, the
+    # default reply (a narration, the wrong shape) would have been invalid output.
     await assert_offline_turn(table, reply, cause="the model timed out after")
-    assert len(fake_llm.requests) == 2  # one retry, then the fallback
-    assert waited < SLOW_REPLY  # the turn did not wait for the slow model
+    assert len(fake_llm.requests) == 2  # one retry, then the fallback; no narration call
 
 
 async def test_a_refused_connection_falls_back(make_table: MakeTable) -> None:
