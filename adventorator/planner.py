@@ -9,7 +9,11 @@ Outcomes, in order:
    permission checks as if it had been typed.
 
 The catalogue the planner may choose from is the command registry itself
-(commands with ``planner=True``); there is no second list.
+(commands with ``planner=True``); there is no second list. Each option's
+clients and limits hold as for the typed command: the catalogue offers, and
+``execute`` accepts, only the options the invocation's client has
+(``planner_fields``), within their min/max, whichever planner (LLM, offline,
+or a choice picked later) made the plan.
 """
 
 from __future__ import annotations
@@ -19,13 +23,23 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from adventorator.commands._types import Choice, CommandSpec, Invocation, Reply, option_meta
+from adventorator.commands._types import (
+    Choice,
+    CommandSpec,
+    Invocation,
+    OptionMeta,
+    Reply,
+    option_meta,
+)
 from adventorator.commands._usage import command_ref, usage
 from adventorator.errors import InputError, LLMError
+from adventorator.limits import PLAN_LABEL_CHARS, PROPOSAL_NAME_CHARS
+from adventorator.llm.bounds import shorten
 from adventorator.planner_offline import UNKNOWN
 from adventorator.proposals import PlannerOutput
 
 if TYPE_CHECKING:
+    from adventorator.identity import Client
     from adventorator.proposals import PlanAlternative
 
 log = logging.getLogger("adventorator.planner")
@@ -84,19 +98,48 @@ def planner_commands() -> dict[str, CommandSpec]:
     return {spec.name: spec for spec in COMMANDS if spec.planner}
 
 
-def catalogue_text() -> str:
-    """The registry as the LLM planner sees it: names, purposes and options."""
+def catalogue_text(client: Client = "cli") -> str:
+    """The registry as the LLM planner sees it on ``client``: names, purposes, options, limits.
+
+    Only the options the planner may set on that client are listed, exactly
+    the ones ``execute`` accepts there.
+    """
     lines = []
     for name, spec in planner_commands().items():
         options = ", ".join(
-            f"{item.name}{' (required)' if _required(spec, item) else ''}: {option_meta(item).help}"
-            for item in spec.fields()
-            if option_meta(item).planner
+            f"{item.name}{' (required)' if _required(spec, item) else ''}"
+            f"{_range(option_meta(item))}: {option_meta(item).help}"
+            for item in planner_fields(spec, client).values()
         )
         lines.append(f"- {name}: {spec.help} Options: {options or 'none'}")
     # One block per command, separated by blank lines: the prompt builder keeps
     # whole blocks, in order, while they fit the token budget.
     return "\n\n".join(lines)
+
+
+def planner_fields(spec: CommandSpec, client: Client) -> dict[str, dataclasses.Field[Any]]:
+    """The options of ``spec`` the planner may set for an invocation from ``client``.
+
+    An option must allow the planner and be offered by that client, as the
+    typed command is: on Discord, ``roll`` has no ``times`` or ``stats``.
+    """
+    return {
+        item.name: item
+        for item in spec.fields()
+        if option_meta(item).planner and _offered(option_meta(item), client)
+    }
+
+
+def _offered(meta: OptionMeta, client: Client) -> bool:
+    return meta.cli if client == "cli" else meta.discord
+
+
+def _range(meta: OptionMeta) -> str:
+    if meta.min is not None and meta.max is not None:
+        return f" ({meta.min} to {meta.max})"
+    if meta.min is not None:
+        return f" (at least {meta.min})"
+    return f" (at most {meta.max})" if meta.max is not None else ""
 
 
 def _required(spec: CommandSpec, item: dataclasses.Field[Any]) -> bool:
@@ -110,22 +153,29 @@ def _has_default(item: dataclasses.Field[Any]) -> bool:
 
 
 async def plan_text(invocation: Invocation, text: str) -> tuple[PlannerOutput, str, str | None]:
-    """The plan for ``text``: (plan, which planner answered, notice on fallback)."""
+    """The plan for ``text``: (plan, which planner answered, notice on fallback).
+
+    The model call joins the turn in progress (``act`` opens it), so a failure
+    here sends the rest of the turn offline.
+    """
     from adventorator.planner_offline import offline_plan
 
     llm = invocation.app.llm()
     if llm is not None:
-        from adventorator.llm import build_planner_messages
+        from adventorator.llm import build_planner_messages, model_turn
 
         settings = invocation.app.settings
         messages = build_planner_messages(
             player_text=text,
-            catalogue=catalogue_text(),
+            catalogue=catalogue_text(invocation.identity.client),
             max_prompt_tokens=settings.llm_max_prompt_tokens,
             model=settings.llm_model,
         )
         try:
-            plan = await llm.complete_structured(messages, PlannerOutput, name="planner_output")
+            with model_turn() as turn:
+                plan = await llm.complete_structured(
+                    messages, PlannerOutput, name="planner_output", turn=turn
+                )
             return plan, "llm", None
         except LLMError as error:
             log.warning("LLM planner failed, using the offline planner: %s", error)
@@ -167,7 +217,7 @@ async def execute(
     spec = commands.get(name)
     if spec is None:
         return _rejected(invocation, name, args)
-    problem = missing_or_invalid(spec, args)
+    problem = missing_or_invalid(spec, args, invocation.identity.client)
     if problem is not None:
         missing, why = problem
         return PlanReply(
@@ -187,9 +237,11 @@ async def run_choice(invocation: Invocation, choice: Choice) -> Reply:
     return outcome.to_reply(planner="choice", notice=None)
 
 
-def missing_or_invalid(spec: CommandSpec, args: dict[str, Any]) -> tuple[list[str], str] | None:
-    """(options to ask for, why) when ``args`` cannot run ``spec``, else None."""
-    fields = {item.name: item for item in spec.fields() if option_meta(item).planner}
+def missing_or_invalid(
+    spec: CommandSpec, args: dict[str, Any], client: Client = "cli"
+) -> tuple[list[str], str] | None:
+    """(options to ask for, why) when ``args`` cannot run ``spec`` from ``client``, else None."""
+    fields = planner_fields(spec, client)
     unknown = sorted(set(args) - set(fields))
     required = [
         name
@@ -197,7 +249,7 @@ def missing_or_invalid(spec: CommandSpec, args: dict[str, Any]) -> tuple[list[st
         if _required(spec, item) and args.get(name) in (None, "")
     ]
     if unknown:
-        return required, f"unknown option {', '.join(map(repr, unknown))}"
+        return required, _unknown_options(spec, unknown, client)
     if required:
         return required, ""
     try:
@@ -205,6 +257,17 @@ def missing_or_invalid(spec: CommandSpec, args: dict[str, Any]) -> tuple[list[st
     except InputError as error:
         return list(args), str(error)
     return None
+
+
+def _unknown_options(spec: CommandSpec, unknown: list[str], client: Client) -> str:
+    """Why these options are refused: unknown, or not offered on this client."""
+    known = {item.name for item in spec.fields()}
+    elsewhere = [name for name in unknown if name in known]
+    if elsewhere and client == "discord":
+        names = ", ".join(map(repr, elsewhere))
+        return f"{command_ref(spec.name, client)} has no option {names} on Discord"
+    names = ", ".join(repr(shorten(name, PROPOSAL_NAME_CHARS)) for name in unknown[:5])
+    return f"unknown option {names}"
 
 
 def build_options(spec: CommandSpec, args: dict[str, Any]) -> Any:
@@ -249,7 +312,8 @@ def guidance(spec: CommandSpec, invocation: Invocation, missing: list[str], why:
 def _rejected(invocation: Invocation, name: str, args: dict[str, Any]) -> PlanReply:
     client = invocation.identity.client
     known = ", ".join(command_ref(n, client) for n in planner_commands())
-    what = "I don't know how to do that" if name == UNKNOWN else f"I can't run {name!r} for you"
+    shown = shorten(name, PROPOSAL_NAME_CHARS)
+    what = "I don't know how to do that" if name == UNKNOWN else f"I can't run {shown!r} for you"
     return PlanReply(
         status="rejected",
         command=None if name == UNKNOWN else name,
@@ -267,7 +331,9 @@ def _choices(plan: PlannerOutput, commands: dict[str, CommandSpec]) -> list[Choi
         if name in commands:
             args = dict(reading.args)
             label = f"{name} " + " ".join(f"{k}={v!r}" for k, v in args.items())
-            choices.append(Choice(label=label.strip(), command=name, args=args))
+            choices.append(
+                Choice(label=shorten(label.strip(), PLAN_LABEL_CHARS), command=name, args=args)
+            )
     return choices
 
 

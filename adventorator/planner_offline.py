@@ -1,8 +1,11 @@
 """The offline planner: a few deterministic phrase rules over the registry names.
 
 It is the planner when no LLM is configured, and the fallback when the LLM
-fails. Confidence is high for an unmistakable phrase and low for a bare
-word, so ambiguous requests still offer choices.
+fails. Its plans go through the same checks as the LLM's (``planner.execute``):
+"roll 4d6 6 times" sets ``times`` and "the odds of 8d6" sets ``stats``, which
+the planner refuses where the client has no such option (Discord). Confidence
+is high for an unmistakable phrase and low for a bare word, so ambiguous
+requests still offer choices.
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ from adventorator.rules.srd import Ability, Skill
 
 UNKNOWN = "unknown"  # no rule matched: the planner rejects it
 _DICE = re.compile(r"(?<![\w])(\d*\s*[dD]\s*(?:\d+|%)(?:[^\s,;]*)(?:\s*[-+*/]\s*[\w%()]+)*)")
+_TIMES = re.compile(r"\b(\d{1,9})\s*times\b", re.IGNORECASE)
+_STATS = re.compile(
+    r"\b(?:distribution|odds|chances?|stats|statistics|probabilit(?:y|ies))\b", re.IGNORECASE
+)
 _SKILLS = {skill.value.replace("_", " "): skill.value for skill in Skill}
 _ABILITIES = {a.long.lower(): a.value for a in Ability} | {a.value: a.value for a in Ability}
 
@@ -31,8 +38,15 @@ def _alt(command: str, sub: str | None, confidence: float, **args: object) -> Pl
 
 def _roll(text: str) -> PlannerOutput | None:
     match = _DICE.search(text)
-    if match and re.search(r"\broll\b|^\s*\d*d\d", text, re.IGNORECASE):
-        return _plan("roll", expr=match.group(1).strip())
+    stats = _STATS.search(text) is not None
+    if match and (stats or re.search(r"\broll\b|^\s*\d*d\d", text, re.IGNORECASE)):
+        args: dict[str, object] = {"expr": match.group(1).strip()}
+        times = _TIMES.search(text)
+        if times:  # the planner checks it against the option's clients and limits
+            args["times"] = int(times.group(1))
+        if stats:
+            args["stats"] = True
+        return PlannerOutput(command="roll", args=args, confidence=0.9)
     return None
 
 
