@@ -9,7 +9,11 @@ every request, and replies from a script the test sets::
     fake.reply_status(429, retry_after=1)  # an HTTP error, optional Retry-After
     fake.reply_delay(2.0, then=...)  # wait, then `then` (or the default reply)
     fake.reply_close()  # close the connection without a response
+    fake.reply(GateReply(20, then=...))  # hold requests until 20 wait at once
     fake.route("narration", reply)  # every request whose response_format is named so
+
+``peak_in_flight`` is the most requests the server was answering at once,
+an event count rather than a clock, for concurrency assertions.
 
 Routed replies come first and are never used up, so concurrent calls of
 different kinds get the right reply in any order. Otherwise replies are
@@ -41,6 +45,7 @@ __all__ = [
     "ContentReply",
     "DelayReply",
     "FakeLLMServer",
+    "GateReply",
     "RecordedRequest",
     "Reply",
     "StatusReply",
@@ -84,7 +89,21 @@ class DelayReply:
     then: Reply | None = None
 
 
-Reply = ContentReply | StatusReply | CloseReply | DelayReply
+@dataclass(frozen=True)
+class GateReply:
+    """Hold each request until ``count`` requests wait at this gate at once, then send ``then``.
+
+    Routed, it is shared: once opened it stays open. A request still waiting
+    after ``limit`` seconds gets a 504 instead, so a gate that can never open
+    fails the test rather than hanging it.
+    """
+
+    count: int
+    then: Reply | None = None
+    limit: float = 30.0
+
+
+Reply = ContentReply | StatusReply | CloseReply | DelayReply | GateReply
 
 
 @dataclass(frozen=True)
@@ -129,6 +148,11 @@ class FakeLLMServer:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
+        self._gate = threading.Condition(self._lock)
+        self._gate_waiting: dict[int, int] = {}  # id(GateReply) -> requests held there
+        self._gate_open: set[int] = set()
+        self._in_flight = 0
+        self.peak_in_flight = 0
         self._httpd = _Server(("127.0.0.1", 0), _Handler, self)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
@@ -202,6 +226,8 @@ class FakeLLMServer:
     def stop(self) -> None:
         """Stop serving, wake any delayed reply and close open keep-alive connections."""
         self._stopping.set()
+        with self._gate:  # release requests held at a gate
+            self._gate.notify_all()
         self._httpd.shutdown()
         self._httpd.server_close()
         with self._lock:
@@ -228,6 +254,25 @@ class FakeLLMServer:
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
+
+    def _enter(self, *, leaving: bool = False) -> None:
+        with self._lock:
+            self._in_flight += -1 if leaving else 1
+            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+
+    def _pass_gate(self, gate: GateReply) -> bool:
+        """Wait until ``gate.count`` requests are held here; False when ``gate.limit`` ran out."""
+        key = id(gate)
+        with self._gate:
+            self._gate_waiting[key] = self._gate_waiting.get(key, 0) + 1
+            if self._gate_waiting[key] >= gate.count:
+                self._gate_open.add(key)
+                self._gate.notify_all()
+            opened = self._gate.wait_for(
+                lambda: key in self._gate_open or self._stopping.is_set(), timeout=gate.limit
+            )
+            self._gate_waiting[key] -= 1
+            return opened and key in self._gate_open
 
     def _track(self, connection: socket.socket, *, open_: bool) -> None:
         with self._lock:
@@ -309,13 +354,22 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") != COMPLETIONS_PATH:
             self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "fake"}})
             return
-        self._send_reply(fake._reply_to(request))
+        fake._enter()
+        try:
+            self._send_reply(fake._reply_to(request))
+        finally:
+            fake._enter(leaving=True)
 
     def _send_reply(self, reply: Reply) -> None:
         fake = self.server.fake
         if isinstance(reply, DelayReply):
             if fake._stopping.wait(reply.seconds):
                 self.close_connection = True
+                return
+            self._send_reply(reply.then if reply.then is not None else fake.default)
+        elif isinstance(reply, GateReply):
+            if not fake._pass_gate(reply):
+                self._send_reply(StatusReply(504, message="the gate never opened"))
                 return
             self._send_reply(reply.then if reply.then is not None else fake.default)
         elif isinstance(reply, ContentReply):
