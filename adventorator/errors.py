@@ -8,7 +8,10 @@ message on one line and exits with its ``exit_code`` (2 unless stated), and
     ├── ConfigError          bad settings: DATABASE_URL scheme, unreadable config
     ├── DatabaseError        the database cannot be reached or used
     │   ├── SchemaMismatchError   schema behind or ahead of the code
-    │   └── PoolExhaustedError    no free pooled connection within pool_timeout
+    │   │   └── ForeignDatabaseError  tables, but no Adventorator migration history
+    │   ├── PoolExhaustedError    no free pooled connection within pool_timeout
+    │   ├── DatabaseBusyError     a lock or statement timeout ran out (try again)
+    │   └── DamagedDatabaseError  a SQLite file that is not, or no longer, a database
     ├── InputError           malformed user input (JSON, options)
     │   └── DiceError        dice notation, carries the position (rules.dice)
     ├── NotFoundError        an unknown character, campaign, ...
@@ -23,7 +26,10 @@ __all__ = [
     "AdventoratorError",
     "ConfigError",
     "ConflictError",
+    "DamagedDatabaseError",
+    "DatabaseBusyError",
     "DatabaseError",
+    "ForeignDatabaseError",
     "InputError",
     "LLMError",
     "NotFoundError",
@@ -62,8 +68,20 @@ class SchemaMismatchError(DatabaseError):
     """The database schema is not at the revision this code expects."""
 
 
+class ForeignDatabaseError(SchemaMismatchError):
+    """The database has tables but no migration history: it is not ours to migrate."""
+
+
 class PoolExhaustedError(DatabaseError):
     """Every pooled connection stayed busy for the whole pool timeout."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another session held a lock, or a statement ran, past its timeout."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The SQLite file is not a database, or its pages are damaged."""
 
 
 class InputError(AdventoratorError):
