@@ -28,8 +28,19 @@ def pgbouncer_binary() -> str | None:
 
 
 @contextmanager
-def running_pgbouncer(postgres_url: str, *, server_pool_size: int = 3) -> Iterator[int]:
-    """Start PgBouncer for ``postgres_url``'s server; yields its port."""
+def running_pgbouncer(
+    postgres_url: str,
+    *,
+    server_pool_size: int = 3,
+    ignore_startup_parameters: tuple[str, ...] = ("statement_timeout", "lock_timeout"),
+) -> Iterator[int]:
+    """Start PgBouncer for ``postgres_url``'s server; yields its port.
+
+    By default it lets (and drops) the timeouts a client without
+    ADVENTORATOR_DB_PGBOUNCER sends as startup parameters, so such a client
+    gets as far as its prepared statements; ``()`` refuses them, as a stock
+    PgBouncer does.
+    """
     binary = pgbouncer_binary()
     assert binary is not None, "pgbouncer is not installed"
     upstream = make_url(postgres_url)
@@ -51,6 +62,9 @@ def running_pgbouncer(postgres_url: str, *, server_pool_size: int = 3) -> Iterat
         "max_client_conn = 500\n"
         f"logfile = {workdir / 'pgbouncer.log'}\n"
     )
+    if ignore_startup_parameters:
+        with config.open("a") as ini:
+            ini.write(f"ignore_startup_parameters = {','.join(ignore_startup_parameters)}\n")
     argv = [binary, str(config)]
     if os.geteuid() == 0:
         os.chmod(workdir, 0o777)  # pgbouncer writes its log here as postgres
