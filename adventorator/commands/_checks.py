@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
 from adventorator.commands._types import Invocation, Reply
 from adventorator.commands.check import CheckOptions
 from adventorator.errors import InputError
+from adventorator.limits import ODDS_DEADLINE_SECONDS
+from adventorator.rules.dice import DiceStatsError
 from adventorator.rules.engine import BonusDice, CheckInput, CheckKind, CheckResult, Proficiency
 from adventorator.rules.srd import Ability, Skill, parse_ability, parse_skill
+
+T = TypeVar("T")
 
 
 def check_target(options: CheckOptions) -> tuple[CheckKind, Ability | None, Skill | None]:
@@ -63,14 +71,32 @@ def uses_manual_stats(options: CheckOptions) -> bool:
     )
 
 
-def check_reply(invocation: Invocation, result: CheckResult, *, odds: bool) -> Reply:
+async def check_reply(invocation: Invocation, result: CheckResult, *, odds: bool) -> Reply:
     data = result.to_json()
     text, markdown = result.text(), result.markdown()
     if odds:
         if result.dc is None:
             raise InputError("--odds needs a --dc to beat")
-        chance = invocation.ruleset.success_chance(result.check)
+        ruleset, check = invocation.ruleset, result.check
+        chance = await off_loop(lambda: ruleset.success_chance(check), what="Exact odds")
         data["odds"] = float(chance)
         line = f"Chance to meet DC {result.dc}: {float(chance):.1%}"
         text, markdown = f"{text}\n{line}", f"{markdown}\n{line}"
     return Reply(text=text, markdown=markdown, data=data)
+
+
+async def off_loop(
+    work: Callable[[], T], *, what: str, deadline: float = ODDS_DEADLINE_SECONDS
+) -> T:
+    """Run CPU-bound ``work`` in a worker thread, so the event loop keeps serving.
+
+    The dice engine's work budget is what bounds ``work``; the deadline is the
+    second line. A thread cannot be stopped, so past the deadline the caller
+    gets a ``DiceStatsError`` while the thread finishes within its budget.
+    """
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(work), deadline)
+    except TimeoutError:
+        raise DiceStatsError(
+            f"{what} took longer than {deadline:g} s: try a smaller bonus"
+        ) from None

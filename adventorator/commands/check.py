@@ -70,7 +70,7 @@ async def check(invocation: Invocation, options: CheckOptions) -> Reply:
             bonus_dice=bonus_dice(options),
         )
     result = invocation.ruleset.perform_check(check_input, rng=invocation.rng)
-    return check_reply(invocation, result, odds=options.odds)
+    return await check_reply(invocation, result, odds=options.odds)
 
 
 SPEC = CommandSpec(

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from adventorator.commands._types import CommandSpec, Invocation, Reply, option
 from adventorator.errors import InputError
+from adventorator.limits import (
+    REPLY_CHART_ROWS,
+    REPLY_DICE_ROLLED,
+    REPLY_DICE_SHOWN,
+    REPLY_PMF_ENTRIES,
+    REPLY_TEXT_CHARS,
+)
 from adventorator.rules import dice
 
 MAX_TIMES = 100
@@ -45,47 +52,93 @@ async def roll(invocation: Invocation, options: RollOptions) -> Reply:
         return _stats_reply(options.expr, advantage)
     if not 1 <= options.times <= MAX_TIMES:
         raise InputError(f"--times must be between 1 and {MAX_TIMES}, got {options.times}")
+    tree, limits = _reply_plan(options.expr, options.times)
     results = [
-        dice.roll(options.expr, rng=invocation.rng, advantage=advantage)
+        dice.roll(tree, rng=invocation.rng, advantage=advantage, limits=limits)
         for _ in range(options.times)
     ]
+    text_room, markdown_room = dice.Room(), dice.Room()
+    texts = [dice.render_text(result, room=text_room) for result in results]
+    markdowns = [dice.render_markdown(result, room=markdown_room) for result in results]
+    json_room = dice.Room()
+    rolls = [
+        dice.result_to_json(result, room=json_room, text=text, markdown=markdown)
+        for result, text, markdown in zip(results, texts, markdowns, strict=True)
+    ]
+    hidden = _hidden_line(text_room)
     if len(results) == 1:
-        return _single_reply(results[0])
+        return Reply(
+            text=texts[0] + hidden,
+            markdown=markdowns[0] + hidden,
+            rich=lambda: _rich_lines(results),
+            data=rolls[0],
+        )
     return Reply(
-        text="\n".join(dice.render_text(result) for result in results),
-        markdown="\n".join(dice.render_markdown(result) for result in results),
+        text="\n".join(texts) + hidden,
+        markdown="\n".join(markdowns) + hidden,
         rich=lambda: _rich_lines(results),
         data={
             "expression": results[0].expression,
             "times": len(results),
             "totals": [result.total for result in results],
-            "rolls": [dice.result_to_json(result) for result in results],
+            "rolls": rolls,
         },
     )
 
 
-def _single_reply(result: dice.RollResult) -> Reply:
-    return Reply(
-        text=dice.render_text(result),
-        markdown=dice.render_markdown(result),
-        rich=lambda: dice.render_rich(result),
-        data=dice.result_to_json(result),
-    )
+def _reply_plan(expression: str, times: int) -> tuple[dice.Expression, dice.Limits]:
+    """Parse once, and refuse up front a reply too large to roll or show.
+
+    Every roll of the reply gets an equal share of ``REPLY_DICE_ROLLED``, so
+    rerolls and explosions cannot push the whole reply past it either.
+    """
+    tree = dice.parse(expression)
+    rolled = tree.dice_count * times
+    if rolled > REPLY_DICE_ROLLED:
+        raise dice.DiceLimitError(
+            f"Too many dice for one reply: {tree.dice_count:,} dice x {times} times is "
+            f"{rolled:,}, at most {REPLY_DICE_ROLLED:,}",
+            expression=tree.source,
+        )
+    shown = len(tree.text) * times
+    if shown > REPLY_TEXT_CHARS:
+        raise dice.DiceLimitError(
+            f"Too long for one reply: the expression as shown ({len(tree.text):,} characters) "
+            f"x {times} times is "
+            f"{shown:,}, at most {REPLY_TEXT_CHARS:,}",
+            expression=tree.source,
+        )
+    per_roll = min(dice.DEFAULT_LIMITS.max_rolls, REPLY_DICE_ROLLED // times)
+    if per_roll == dice.DEFAULT_LIMITS.max_rolls:
+        return tree, dice.DEFAULT_LIMITS
+    return tree, replace(dice.DEFAULT_LIMITS, max_rolls=per_roll)
+
+
+def _hidden_line(room: dice.Room) -> str:
+    if not room.hidden:
+        return ""
+    return f"\n… {room.hidden:,} more dice not shown (at most {REPLY_DICE_SHOWN} per reply)"
 
 
 def _rich_lines(results: list[dice.RollResult]) -> Any:
     from rich.console import Group
+    from rich.text import Text
 
-    return Group(*(dice.render_rich(result) for result in results))
+    room = dice.Room()
+    lines = [dice.render_rich(result, room=room) for result in results]
+    hidden = _hidden_line(room)
+    return Group(*lines, *([Text(hidden.lstrip("\n"))] if hidden else []))
 
 
 def _stats_reply(expression: str, advantage: dice.Advantage) -> Reply:
+    """The exact distribution: all of it, chart and JSON, is paid from the dice work budget."""
     dist = dice.distribution(expression, advantage=advantage)
-    chart = dice.render_distribution(dist)
+    chart = dice.render_distribution(dist, rows=REPLY_CHART_ROWS)
     summary = (
         f"{expression}: min {dist.min}, max {dist.max}, "
         f"mean {dist.mean:.3f}, stdev {dist.stdev:.3f}"
     )
+    rows = dice.buckets(dist, REPLY_PMF_ENTRIES)
     return Reply(
         text=f"{summary}\n{chart}",
         data={
@@ -94,8 +147,11 @@ def _stats_reply(expression: str, advantage: dice.Advantage) -> Reply:
             "max": dist.max,
             "mean": dist.mean,
             "stdev": dist.stdev,
-            "pmf": {str(total): float(p) for total, p in sorted(dist.pmf.items())},
-            "p_at_least": {str(total): float(dist.p_at_least(total)) for total in sorted(dist.pmf)},
+            "outcomes": dist.outcomes,
+            # 1 when every total has its own entry; else keys are ranges "low..high".
+            "bucket_width": rows[0].high - rows[0].low + 1,
+            "pmf": {row.label: row.p for row in rows},
+            "p_at_least": {row.label: row.at_least for row in rows},
         },
     )
 

@@ -12,6 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from adventorator.cli._app import build_app
+from adventorator.limits import (
+    REPLY_CHART_ROWS,
+    REPLY_DICE_ROLLED,
+    REPLY_DICE_SHOWN,
+    REPLY_PMF_ENTRIES,
+    REPLY_TEXT_CHARS,
+)
 
 ADV = Path(sys.executable).parent / "adv"
 
@@ -155,3 +162,125 @@ def test_roll_runs_without_an_event_loop_or_heavy_imports(isolated_env: Path) ->
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("2d20kh1 (")
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+# -- the work budget and the size of one reply (issue 12) -------------------------------
+_HUGE = "9" * 308  # about 1e308
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("1d10000*1d74", "error: Exact odds of '1d10000 * 1d74' are too large to compute"),
+        ("1d10000*1d50", "(more than 20,000 possible values)"),
+        ("100d100", "(more than 1,500,000 work units)"),
+        (f"1d2*{_HUGE}", "beyond ±1,000,000,000,000,000"),
+        (f"(0 - 1d2) * {_HUGE}", "beyond ±1,000,000,000,000,000"),
+    ],
+)
+def test_roll_stats_past_the_budget_is_one_error_line(
+    run: Any, expression: str, message: str
+) -> None:
+    for args in (("--stats",), ("--stats", "--json")):
+        result = run("roll", expression, *args)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert message in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert "Traceback" not in result.stderr
+
+
+def test_roll_stats_of_many_totals_is_grouped(run: Any) -> None:
+    result = run("roll", "1d10000*1d2", "--stats", "--json")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout) < 120_000
+    data = json.loads(result.stdout)
+    assert data["outcomes"] == 15_000
+    assert len(data["pmf"]) <= REPLY_PMF_ENTRIES
+    assert data["bucket_width"] == 20  # 1..20000 in at most 1,000 ranges
+    assert next(iter(data["pmf"])) == "1..20"
+    assert sum(data["pmf"].values()) == pytest.approx(1)
+    chart = run("roll", "1d10000*1d2", "--stats").stdout.splitlines()
+    assert len(chart) <= 1 + 1 + REPLY_CHART_ROWS + 1
+
+
+def test_roll_stats_of_few_totals_lists_each(run: Any) -> None:
+    data = json.loads(run("roll", "3d6", "--stats", "--json").stdout)
+    assert (data["outcomes"], data["bucket_width"]) == (16, 1)
+    assert list(data["pmf"]) == [str(total) for total in range(3, 19)]
+
+
+def test_check_odds_past_the_budget_is_one_error_line(run: Any) -> None:
+    base = ["check", "--ability", "str", "--score", "10", "--dc", "15", "--odds"]
+    for bonus in ("1d10000*1d74", "1d10000+1d100", f"1d2*{_HUGE}"):
+        result = run(*base, "--bonus", bonus)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("error: Exact odds")
+        assert result.stderr.count("\n") == 1
+    result = run(*base, "--bonus", "1d10000", "--json")
+    assert result.exit_code == 0, result.output
+    assert 0 < json.loads(result.stdout)["odds"] < 1
+
+
+_LONG = "+".join(["1d20"] * 200)  # 999 characters, 200 dice
+
+
+@pytest.mark.parametrize(
+    ("expression", "times", "message"),
+    [
+        (_LONG, "100", "error: Too many dice for one reply: 200 dice x 100 times is 20,000"),
+        ("1000d6", "11", "error: Too many dice for one reply: 1,000 dice x 11 times is 11,000"),
+        ("1d20 [" + "x" * 990 + "]", "100", "error: Too long for one reply"),
+        ("+".join(["7777"] * 150), "30", "error: Too long for one reply"),
+    ],
+)
+def test_roll_times_too_big_for_one_reply_is_refused(
+    run: Any, expression: str, times: str, message: str
+) -> None:
+    for extra in ((), ("--json",)):
+        result = run("roll", expression, "--times", times, *extra)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr.startswith(message)
+
+
+def test_roll_times_shows_at_most_the_reply_dice_and_says_how_many_more(run: Any) -> None:
+    result = run("roll", "150d6", "--times", "60", "--seed", "1")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 61
+    assert lines[-1] == f"… 8,800 more dice not shown (at most {REPLY_DICE_SHOWN} per reply)"
+    assert lines[2].startswith("150d6 (… 150 more dice) = ")
+    assert len(result.stdout) < REPLY_TEXT_CHARS
+
+
+def test_roll_times_json_lists_at_most_the_reply_dice(run: Any) -> None:
+    result = run("roll", "150d6", "--times", "60", "--seed", "1", "--json")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout) < 100_000
+    data = json.loads(result.stdout)
+    assert sum(len(r["dice"]) for r in data["rolls"]) == REPLY_DICE_SHOWN
+    assert sum(len(r["dice"]) + r["dice_omitted"] for r in data["rolls"]) == 150 * 60
+    assert data["totals"] == [r["total"] for r in data["rolls"]]
+
+
+def test_roll_times_bounds_explosions_across_the_reply(isolated_env: Path) -> None:
+    """Each of the rolls gets an equal share of REPLY_DICE_ROLLED, explosions included."""
+    import asyncio
+
+    from adventorator.app import AppContext
+    from adventorator.commands._types import Invocation
+    from adventorator.commands.roll import RollOptions, roll
+    from adventorator.rules.dice import DiceLimitError
+    from tests.rules.conftest import CountingRandom
+
+    for expression in ("50d6e6", "90d6e6", "100d6e>1", "10d6e>1"):
+        rng = CountingRandom(3)
+        invocation = Invocation(app=AppContext(), rng=rng)
+        message = ""
+        try:
+            asyncio.run(roll(invocation, RollOptions(expr=expression, times=100)))
+        except DiceLimitError as error:
+            message = str(error)
+        assert message == "" or "Too many dice" in message
+        assert rng.calls <= REPLY_DICE_ROLLED
