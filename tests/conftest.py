@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
 import pytest
@@ -33,30 +36,78 @@ from adventorator.db import Database, create_database
 pytest_plugins = ["tests.fakes.openai_server", "tests.fakes.network_guard"]
 
 BACKENDS = ("sqlite", "postgres")
+T = TypeVar("T")
+
+
+# Test databases are named with their creation time, so a run can drop what
+# an earlier, interrupted run left behind without touching a concurrent run's.
+_PREFIXES = ("adv_test", "adv_tmpl")
+_STALE_AFTER_S = 6 * 3600
+_DROP_CONNECTIONS = 4
 
 
 class PostgresServer:
-    """A reachable server on which the suite may create and drop databases."""
+    """A reachable server on which the suite may create and drop databases.
+
+    ``migrated()`` clones a database migrated once per run (CREATE DATABASE
+    ... TEMPLATE), instead of running the migrations for every test.
+    """
 
     def __init__(self, admin_url: str) -> None:
         url = make_url(normalise_database_url(admin_url))
         self.admin_dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.base_url = url
         self.created: list[str] = []
+        self._template: str | None = None
 
     def url_for(self, name: str) -> str:
         return self.base_url.set(database=name).render_as_string(hide_password=False)
 
-    def create(self, prefix: str = "adv_test") -> str:
-        """Create an empty database and return its URL."""
-        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-        _admin_sql(self.admin_dsn, f'CREATE DATABASE "{name}"')
+    def create(self, prefix: str = "adv_test", *, template: str | None = None) -> str:
+        """Create an empty database (or a copy of ``template``) and return its URL."""
+        name = f"{prefix}_{int(time.time())}_{uuid.uuid4().hex[:8]}"
+        clone = f' TEMPLATE "{template}"' if template else ""
+        _admin_sql(self.admin_dsn, f'CREATE DATABASE "{name}"{clone}')
         self.created.append(name)
         return self.url_for(name)
 
+    def migrated(self) -> str:
+        """A new database at head: a copy of the run's template, migrated on first use."""
+        if self._template is None:
+            url = self.create("adv_tmpl")
+            _run_private(migrate_database(url))
+            self._template = self.created[-1]
+        return self.create(template=self._template)
+
     def drop_all(self) -> None:
-        for name in self.created:
-            _admin_sql(self.admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        """Drop this run's databases, several at a time (each drop waits for a checkpoint)."""
+        names = [name for name in self.created if name != self._template]
+        if self._template is not None:
+            names.append(self._template)  # last: the clones must be gone first
+        _admin_sql_parallel(self.admin_dsn, [_drop(name) for name in names])
+
+    def drop_stale(self) -> None:
+        """Drop test databases an interrupted run left behind hours ago."""
+        rows = _admin_fetch(self.admin_dsn, "SELECT datname FROM pg_database")
+        stale = [name for name in rows if _is_stale(name)]
+        _admin_sql_parallel(self.admin_dsn, [_drop(name) for name in stale], ignore_errors=True)
+
+
+def _drop(name: str) -> str:
+    return f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+
+
+def _is_stale(name: str) -> bool:
+    parts = name.split("_")
+    if len(parts) != 4 or "_".join(parts[:2]) not in _PREFIXES or not parts[2].isdigit():
+        return False
+    return time.time() - int(parts[2]) > _STALE_AFTER_S
+
+
+def _run_private(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a private loop in a thread: callable under any running loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _admin_sql(dsn: str, *statements: str) -> None:
@@ -71,8 +122,46 @@ def _admin_sql(dsn: str, *statements: str) -> None:
         finally:
             await connection.close()
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, run()).result()
+    _run_private(run())
+
+
+def _admin_fetch(dsn: str, query: str) -> list[str]:
+    async def run() -> list[str]:
+        connection = await asyncpg.connect(dsn, timeout=5)
+        try:
+            return [str(row[0]) for row in await connection.fetch(query)]
+        finally:
+            await connection.close()
+
+    return _run_private(run())
+
+
+def _admin_sql_parallel(dsn: str, statements: list[str], *, ignore_errors: bool = False) -> None:
+    """Run independent statements over a few connections at once."""
+
+    async def worker(queue: list[str]) -> None:
+        connection = await asyncpg.connect(dsn, timeout=5)
+        try:
+            while queue:
+                statement = queue.pop(0)
+                try:
+                    await connection.execute(statement)
+                except asyncpg.PostgresError:
+                    if not ignore_errors:
+                        raise
+        finally:
+            await connection.close()
+
+    async def run() -> None:
+        queue = list(statements)
+        # The template goes last: wait for every clone's drop before dropping it.
+        last = queue.pop() if queue and not ignore_errors else None
+        await asyncio.gather(*(worker(queue) for _ in range(min(_DROP_CONNECTIONS, len(queue)))))
+        if last is not None:
+            await worker([last])
+
+    if statements:
+        _run_private(run())
 
 
 def _postgres_unavailable_reason() -> str | None:
@@ -95,6 +184,7 @@ def postgres_server() -> Iterator[PostgresServer]:
             pytest.fail(f"Postgres is required (ADVENTORATOR_REQUIRE_POSTGRES=1): {reason}")
         pytest.skip(reason)
     server = PostgresServer(os.environ["ADVENTORATOR_TEST_DATABASE_URL"])
+    server.drop_stale()
     yield server
     server.drop_all()
 
@@ -142,19 +232,40 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture(params=BACKENDS)
-def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each backend in turn: "sqlite" or "postgres"."""
+    return str(request.param)
+
+
+@pytest.fixture
+def fresh_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database of each backend, for tests that commit (CLI, migrations)."""
-    if request.param == "postgres":
+    if backend == "postgres":
         server: PostgresServer = request.getfixturevalue("postgres_server")
         return server.create()
     return f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(session_tmp: Path) -> Path:
+    """A SQLite file migrated to head once per run, copied by ``migrated_url``."""
+    path = session_tmp / "template.db"
+    _run_private(migrate_database(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
 @pytest.fixture
-async def migrated_url(fresh_database_url: str, isolated_env: Path) -> str:
-    """An empty database of each backend, upgraded to head by the real migrations."""
-    await migrate_database(fresh_database_url)
-    return fresh_database_url
+async def migrated_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, isolated_env: Path
+) -> str:
+    """A database of each backend at head: a copy of one migrated by the real migrations."""
+    if backend == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        return server.migrated()
+    template: Path = request.getfixturevalue("sqlite_template")
+    path = tmp_path / "migrated.db"
+    shutil.copyfile(template, path)  # closed cleanly: no WAL file beside it
+    return f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture
