@@ -3,6 +3,12 @@
 ``create_app`` builds everything per call (no state at import). The lifespan
 creates the one shared HTTP client for follow-ups, prunes old interactions
 hourly, and on shutdown waits (bounded) for deferred commands to deliver.
+
+Anyone can open a connection, so until a request is verified it is held to
+``MAX_BODY_BYTES`` read within ``BODY_READ_TIMEOUT_S`` (then 408 and the
+connection closed), and it does not count as an interaction being answered
+(``AckFirst``): only verified ones hold deferred work back.
+``app.state.priority`` and ``app.state.metrics`` are public for tests and probes.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -18,14 +25,15 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.requests import ClientDisconnect
 
 from adventorator.app import AppContext
 from adventorator.discord_webhook import _render as render
-from adventorator.discord_webhook._discord_api import InteractionAPI, new_client
+from adventorator.discord_webhook._discord_api import InteractionAPI, Sleep, new_client
 from adventorator.discord_webhook._dispatch import Dispatcher, Handled
-from adventorator.discord_webhook._health import health
+from adventorator.discord_webhook._health import HealthCheck
 from adventorator.discord_webhook._metrics import Metrics
-from adventorator.discord_webhook._payload import TYPE_NAMES, BadInteraction
+from adventorator.discord_webhook._payload import TYPE_NAMES, BadInteraction, parse_payload
 from adventorator.discord_webhook._verify import SignatureVerifier, parse_public_key
 from adventorator.errors import AdventoratorError, DatabaseError, PoolExhaustedError
 
@@ -35,6 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("adventorator.discord")
 
 MAX_BODY_BYTES = 64 * 1024
+BODY_READ_TIMEOUT_S = 3.0
+"""Seconds to read a body in; Discord gives up on an answer after 3 s anyway."""
 SHUTDOWN_GRACE_S = 10.0
 PRUNE_EVERY_S = 3600.0
 DATABASE_TROUBLE = "error: the game's database is unavailable right now; try again shortly"
@@ -44,29 +54,52 @@ POOL_EXHAUSTED = (
 )
 
 
-def _json(status: int, body: dict[str, Any]) -> Response:
+_LENGTH = re.compile(r"[0-9]{1,12}")
+_UNAUTHORIZED = {"error": "invalid request signature"}
+
+# (status, body, type, command, outcome) of one POST /interactions
+Outcome = tuple[int, dict[str, Any], str, str, str]
+
+
+def _json(status: int, body: dict[str, Any], *, close: bool = False) -> Response:
+    # "Connection: close" makes uvicorn drop a connection whose body was left unread.
     return Response(
         json.dumps(body, separators=(",", ":"), ensure_ascii=False),
         status_code=status,
         media_type="application/json",
+        headers={"Connection": "close"} if close else None,
     )
 
 
-class _TooLarge(Exception):
-    pass
+class _Refused(Exception):
+    """A body that is not read to the end: too large, too slow, or abandoned."""
+
+    def __init__(self, status: int, error: str, outcome: str) -> None:
+        super().__init__(error)
+        self.outcome: Outcome = (status, {"error": error}, "unknown", "-", outcome)
 
 
-async def _read_body(request: Request) -> bytes:
-    """The raw body, refusing more than MAX_BODY_BYTES whatever Content-Length says."""
+async def _read_body(request: Request, within: float) -> bytes:
+    """The raw body: at most MAX_BODY_BYTES (whatever Content-Length says), in ``within`` s."""
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-        raise _TooLarge
+    too_large = _Refused(413, "request body too large", "too_large")
+    if declared is not None and (not _LENGTH.fullmatch(declared) or int(declared) > MAX_BODY_BYTES):
+        raise too_large
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise _TooLarge
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(within):  # the whole body, so dribbling cannot reset it
+            async for chunk in request.stream():
+                size += len(chunk)
+                # Past the limit the rest is read and dropped: closing on unread
+                # data would reset the connection before the client sees the 413.
+                if size <= MAX_BODY_BYTES:
+                    chunks.append(chunk)
+    except TimeoutError:
+        raise _Refused(408, "request body not received in time", "timeout") from None
+    except ClientDisconnect:
+        raise _Refused(400, "request body incomplete", "disconnected") from None
+    if size > MAX_BODY_BYTES:
+        raise too_large
     return b"".join(chunks)
 
 
@@ -89,13 +122,21 @@ async def _listen_for_cache_changes(context: AppContext) -> None:
 
 
 def create_app(
-    app_context: AppContext | None = None, *, shutdown_grace: float = SHUTDOWN_GRACE_S
+    app_context: AppContext | None = None,
+    *,
+    shutdown_grace: float = SHUTDOWN_GRACE_S,
+    body_timeout: float = BODY_READ_TIMEOUT_S,
+    sleep: Sleep = asyncio.sleep,
 ) -> FastAPI:
-    """The interactions app for ``app_context`` (a new one from the settings if None)."""
+    """The interactions app for ``app_context`` (a new one from the settings if None).
+
+    ``sleep`` is how follow-ups wait before a retry (a test passes one that returns at once).
+    """
     context = app_context if app_context is not None else AppContext()
     verifier = _verifier(context)
     metrics = Metrics(llm_stats=lambda: _llm_stats(context))
     dispatcher = Dispatcher(context, metrics)
+    health = HealthCheck(context)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -103,7 +144,7 @@ def create_app(
         logging.getLogger("httpx").setLevel(logging.WARNING)
         settings = context.settings
         client = new_client(settings.discord_api_base)
-        dispatcher.api = InteractionAPI(client, settings.discord_application_id or "")
+        dispatcher.api = InteractionAPI(client, settings.discord_application_id or "", sleep=sleep)
         background = [
             asyncio.create_task(_prune_forever(dispatcher)),
             asyncio.create_task(_listen_for_cache_changes(context)),
@@ -130,18 +171,28 @@ def create_app(
         openapi_url=None,
     )
 
+    app.state.priority = dispatcher.priority
+    app.state.metrics = metrics
+
     @app.post("/interactions")
     async def interactions(request: Request) -> Response:
         started = time.perf_counter()
-        with dispatcher.priority.answering():
-            status, body, kind, command, outcome = await _interaction(request, verifier, dispatcher)
+        try:
+            with metrics.bodies_reading.track_inprogress():
+                body = await _verified_body(request, verifier, body_timeout)
+        except _Refused as refused:
+            status, error, kind, command, outcome = refused.outcome
+            metrics.count(kind, command, outcome)
+            return _json(status, error, close=status != 401)
+        with dispatcher.priority.answering():  # verified: it now goes before deferred work
+            status, answer, kind, command, outcome = await _interaction(body, dispatcher)
         metrics.count(kind, command, outcome)
         metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
-        return _json(status, body)
+        return _json(status, answer)
 
     @app.get("/healthz")
     async def healthz() -> Response:
-        healthy, report = await health(context)
+        healthy, report = await health()
         return _json(200 if healthy else 503, report)
 
     @app.get("/metrics")
@@ -154,30 +205,30 @@ def create_app(
     return app
 
 
-async def _interaction(
-    request: Request, verifier: SignatureVerifier | None, dispatcher: Dispatcher
-) -> tuple[int, dict[str, Any], str, str, str]:
-    """(status, body, type, command, outcome) for one POST /interactions."""
+async def _verified_body(
+    request: Request, verifier: SignatureVerifier | None, read_within: float
+) -> bytes:
+    """The body of a request signed by Discord; _Refused (401, 408, 413...) otherwise."""
     signature = request.headers.get("x-signature-ed25519")
     timestamp = request.headers.get("x-signature-timestamp")
+    unauthorized = _Refused(401, _UNAUTHORIZED["error"], "unauthorized")
     if verifier is None or not signature or not timestamp:
-        return 401, {"error": "invalid request signature"}, "unknown", "-", "unauthorized"
-    try:
-        body = await _read_body(request)
-    except _TooLarge:
-        return 413, {"error": "request body too large"}, "unknown", "-", "too_large"
+        raise unauthorized
+    body = await _read_body(request, read_within)
     if not verifier.verify(signature, timestamp, body):
-        return 401, {"error": "invalid request signature"}, "unknown", "-", "unauthorized"
+        raise unauthorized
+    return body
+
+
+async def _interaction(body: bytes, dispatcher: Dispatcher) -> Outcome:
+    """(status, body, type, command, outcome) for one verified POST /interactions."""
+    kind = "unknown"
     try:
-        payload = json.loads(body)
-        if not isinstance(payload, dict) or not isinstance(payload.get("type"), int):
-            raise ValueError("not an interaction")
-    except ValueError:
-        return 400, {"error": "malformed interaction"}, "unknown", "-", "bad_request"
-    kind = TYPE_NAMES.get(payload["type"], "unknown")
-    try:
+        payload = parse_payload(body)
+        kind = TYPE_NAMES[payload["type"]]
         handled = await dispatcher.handle(payload["type"], payload)
     except BadInteraction as error:
+        log.info("refused a malformed %s interaction: %s", kind, error)  # one line, no echo
         return 400, {"error": str(error)}, kind, "-", "bad_request"
     except DatabaseError as error:
         log.error("interaction %s: %s", payload.get("id"), error.message)
@@ -192,14 +243,21 @@ async def _interaction(
 
 
 async def _prune_forever(dispatcher: Dispatcher) -> None:
-    """Delete old interactions now and every hour (any instance may; deletes are idempotent)."""
+    """Delete old interactions now and every hour (any instance may; deletes are idempotent).
+
+    Each run is counted (``adventorator_discord_prunes_total``) once it is over,
+    which also tells a test that the startup prune's statements are done.
+    """
     while True:
+        outcome = "ok"
         try:
             removed = await (await dispatcher.interactions()).prune()
             if removed:
                 log.info("pruned %d old interactions", removed)
         except AdventoratorError as error:
+            outcome = "failed"
             log.warning("cannot prune interactions: %s", error.message)
+        dispatcher.metrics.prunes.labels(outcome).inc()
         await asyncio.sleep(PRUNE_EVERY_S)
 
 

@@ -18,12 +18,15 @@ from typing import Any
 
 from adventorator.commands import COMMANDS, GROUP_HELP, CommandSpec, find_command, option_meta
 from adventorator.commands._types import OptionMeta
+from adventorator.discord_webhook._payload import BadInteraction
 from adventorator.errors import InputError
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, NUMBER = 3, 4, 5, 10
 CHAT_INPUT = 1
 MAX_DESCRIPTION = 100
+MAX_NAME = 32  # Discord's own limit on command and option names
+_SCALARS = (str, int, float, bool)  # what an option's value can be, as Discord sends it
 _OPTION_TYPES: dict[type, int] = {str: STRING, int: INTEGER, bool: BOOLEAN, float: NUMBER}
 
 
@@ -133,13 +136,14 @@ def parse_command(data: Mapping[str, Any]) -> CommandCall:
     """Map ``data`` of an APPLICATION_COMMAND (or autocomplete) onto a registry command.
 
     Subcommands arrive as one option of type 1 (or 2 for a group) holding the
-    real options. InputError for an unknown command or option.
+    real options. InputError for an unknown command or option; BadInteraction
+    when ``data`` is not shaped as Discord sends it.
     """
-    path = [str(data.get("name", ""))]
-    options: Sequence[Mapping[str, Any]] = data.get("options") or []
+    path = [_name(data)]
+    options = _options(data)
     while len(options) == 1 and options[0].get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
-        path.append(str(options[0].get("name", "")))
-        options = options[0].get("options") or []
+        path.append(_name(options[0]))
+        options = _options(options[0])
     spec = find_command(" ".join(path))
     if spec is None:
         raise InputError(f"unknown command /{' '.join(path)}")
@@ -147,13 +151,32 @@ def parse_command(data: Mapping[str, Any]) -> CommandCall:
     args: dict[str, Any] = {}
     focused = None
     for option in options:
-        name = str(option.get("name", ""))
+        name = _name(option)
         if name not in known:
             raise InputError(f"/{spec.name} has no option {name!r}")
-        args[name] = option.get("value")
+        value = option.get("value")
+        if value is not None and not isinstance(value, _SCALARS):
+            raise BadInteraction(f"option {name} has a value of the wrong type")
+        args[name] = value
         if option.get("focused"):
             focused = name
     return CommandCall(spec, args, focused)
+
+
+def _name(item: Mapping[str, Any]) -> str:
+    """A command or option name, cut so no error message echoes a long one."""
+    name = item.get("name", "")
+    if not isinstance(name, str):
+        raise BadInteraction("a command or option name is not a string")
+    return name[:MAX_NAME]
+
+
+def _options(item: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The ``options`` of a command or subcommand: a list of objects, or BadInteraction."""
+    options = item.get("options") or []
+    if not isinstance(options, list) or not all(isinstance(o, Mapping) for o in options):
+        raise BadInteraction("options are not a list of objects")
+    return options
 
 
 class OptionCoercer:

@@ -4,12 +4,20 @@ Follow-ups use the interaction token, which lasts 15 minutes: a 429 is retried
 after its ``retry_after``, a 5xx or a network error after an exponential
 backoff, as long as the token is still valid. The token is part of the URL, so
 only the route template is ever logged, never the URL.
+
+A wait the server asks for is data, not an order: a ``retry_after`` (JSON)
+or ``Retry-After`` (header) that is not a finite number of seconds from 0 up
+is ignored for the next source (then DEFAULT_RETRY_AFTER_S), and any wait is
+clamped to MAX_RETRY_AFTER_S, so NaN, a string or 10**9 can neither crash a
+follow-up nor hang ``adv discord register``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -18,6 +26,7 @@ import httpx
 
 from adventorator import __version__
 from adventorator.errors import AdventoratorError
+from adventorator.text import clean_line
 
 log = logging.getLogger("adventorator.discord")
 
@@ -29,6 +38,9 @@ BACKOFF_MAX_S = 30.0
 MAX_ATTEMPTS = 8
 MAX_REGISTER_ATTEMPTS = 5
 DEFAULT_RETRY_AFTER_S = 1.0
+MAX_RETRY_AFTER_S = 30.0
+"""The longest wait any 429 gets; Discord's own are seconds (a token lasts 15 minutes)."""
+_SECONDS = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?")  # a Retry-After header, ASCII only
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -48,17 +60,34 @@ def new_client(base_url: str, *, timeout: float = 10.0) -> httpx.AsyncClient:
 
 
 def retry_after(response: httpx.Response) -> float:
-    """Seconds to wait after a 429: the JSON ``retry_after``, else the header, else 1 s."""
+    """Seconds to wait after a 429: a valid JSON ``retry_after``, else a valid header, else 1 s.
+
+    Always finite, and between 0 and MAX_RETRY_AFTER_S.
+    """
+    for wait in (_json_retry_after(response), _header_retry_after(response)):
+        if wait is not None:
+            return min(wait, MAX_RETRY_AFTER_S)
+    return DEFAULT_RETRY_AFTER_S
+
+
+def _json_retry_after(response: httpx.Response) -> float | None:
     try:
         body = response.json()
-        if isinstance(body, Mapping) and isinstance(body.get("retry_after"), int | float):
-            return max(float(body["retry_after"]), 0.0)
-    except ValueError:
-        pass
+    except (ValueError, RecursionError):  # not JSON, or nested beyond the parser
+        return None
+    value = body.get("retry_after") if isinstance(body, Mapping) else None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
     try:
-        return max(float(response.headers.get("Retry-After", "")), 0.0)
-    except ValueError:
-        return DEFAULT_RETRY_AFTER_S
+        wait = float(value)
+    except OverflowError:  # an int of hundreds of digits
+        return float(MAX_RETRY_AFTER_S)
+    return wait if math.isfinite(wait) and wait >= 0 else None
+
+
+def _header_retry_after(response: httpx.Response) -> float | None:
+    header = response.headers.get("Retry-After", "").strip()
+    return float(header) if _SECONDS.fullmatch(header) else None
 
 
 def backoff(attempt: int) -> float:
@@ -69,11 +98,11 @@ def _reason(response: httpx.Response) -> str:
     """Discord's error code and message, without anything from the request."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return f"HTTP {response.status_code}"
     if isinstance(body, Mapping) and "message" in body:
-        code = f" (code {body['code']})" if "code" in body else ""
-        return f"HTTP {response.status_code}: {str(body['message'])[:200]}{code}"
+        code = f" (code {str(body['code'])[:20]})" if "code" in body else ""
+        return clean_line(f"HTTP {response.status_code}: {str(body['message'])[:200]}{code}")
     return f"HTTP {response.status_code}"
 
 

@@ -210,12 +210,14 @@ class Dispatcher:
         """Send a deferred result; on failure log it and mark its transcript lines."""
         api = self.api
         delivered = False
-        if api is not None:
-            if edit_component:
+        try:
+            if api is not None and edit_component:
                 data = render.update(ran.data)["data"]
                 delivered = await api.edit_original(ctx.token, data, received_at=ctx.received_at)
-            else:
+            elif api is not None:
                 delivered = await api.deliver(ctx.token, ran.data, received_at=ctx.received_at)
+        except Exception:  # whatever Discord answered, the lines must still be marked
+            log.exception("delivering /%s (interaction %s) failed", command, ctx.id)
         self.metrics.followups.labels("delivered" if delivered else "failed").inc()
         if delivered:
             return

@@ -1,8 +1,14 @@
-"""``GET /healthz``: configuration, database and schema, each reported on its own."""
+"""``GET /healthz``: configuration, database and schema, each reported on its own.
+
+The endpoint is unauthenticated, so a failing database is reported only as
+"database unavailable": the reason (which names host, port, database and
+user) goes to the log, once per change, and ``adv doctor`` shows it in full.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any
 
 from adventorator.errors import AdventoratorError
@@ -10,7 +16,10 @@ from adventorator.errors import AdventoratorError
 if TYPE_CHECKING:
     from adventorator.app import AppContext
 
+log = logging.getLogger("adventorator.discord")
+
 DATABASE_TIMEOUT_S = 5.0
+UNAVAILABLE = "database unavailable"
 
 
 def config_problem(app: AppContext) -> str | None:
@@ -32,32 +41,51 @@ def config_problem(app: AppContext) -> str | None:
     return None
 
 
-async def health(app: AppContext) -> tuple[bool, dict[str, Any]]:
-    """(healthy, report): every check with ``ok`` and, when failing, ``error``."""
-    checks: dict[str, dict[str, Any]] = {}
-    try:
-        problem = config_problem(app)
-    except AdventoratorError as error:
-        problem = error.message
-    checks["config"] = {"ok": problem is None, **({"error": problem} if problem else {})}
-    checks.update(await _database_checks(app))
-    healthy = all(check["ok"] for check in checks.values())
-    return healthy, {"status": "ok" if healthy else "fail", "checks": checks}
+class HealthCheck:
+    """The health report of one app; logs a database failure when its reason changes."""
+
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
+        self._last_problem: str | None = None
+
+    async def __call__(self) -> tuple[bool, dict[str, Any]]:
+        """(healthy, report): every check with ``ok`` and, when failing, ``error``."""
+        checks: dict[str, dict[str, Any]] = {}
+        try:
+            problem = config_problem(self.app)
+        except AdventoratorError as error:
+            problem = error.message
+        checks["config"] = {"ok": problem is None, **({"error": problem} if problem else {})}
+        database, detail = await _database_checks(self.app)
+        self._log_change(detail)
+        checks.update(database)
+        healthy = all(check["ok"] for check in checks.values())
+        return healthy, {"status": "ok" if healthy else "fail", "checks": checks}
+
+    def _log_change(self, problem: str | None) -> None:
+        # A load balancer polls every few seconds: one line per outage, not per poll.
+        if problem != self._last_problem:
+            if problem is not None:
+                log.warning("healthz: %s: %s", UNAVAILABLE, problem)
+            else:
+                log.info("healthz: the database is reachable again")
+        self._last_problem = problem
 
 
-async def _database_checks(app: AppContext) -> dict[str, dict[str, Any]]:
+async def _database_checks(app: AppContext) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """The database and migrations checks, and why the database failed (for the log only)."""
     from adventorator import migrate
 
+    unavailable = {"ok": False, "error": UNAVAILABLE}
     try:
         database = await app.database(check_schema=False)
         state = await asyncio.wait_for(migrate.schema_state(database), DATABASE_TIMEOUT_S)
     except AdventoratorError as error:
-        failed = {"ok": False, "error": error.message}
-        return {"database": failed, "migrations": {"ok": False, "error": "database unavailable"}}
+        return {"database": unavailable, "migrations": unavailable}, error.message
     except TimeoutError:
-        failed = {"ok": False, "error": f"no answer within {DATABASE_TIMEOUT_S:g} s"}
-        return {"database": failed, "migrations": {"ok": False, "error": "database unavailable"}}
+        failed = {"database": unavailable, "migrations": unavailable}
+        return failed, f"no answer within {DATABASE_TIMEOUT_S:g} s"
     migrations: dict[str, Any] = {"ok": state is migrate.SchemaState.CURRENT, "state": state.value}
     if not migrations["ok"]:
         migrations["error"] = f"schema is {state.value}: run `adv db upgrade`"
-    return {"database": {"ok": True}, "migrations": migrations}
+    return {"database": {"ok": True}, "migrations": migrations}, None

@@ -4,6 +4,9 @@
 * ``adventorator_discord_ack_seconds{type}``: request in to response out
 * ``adventorator_discord_deferred_seconds{command}``: a deferred command's run
 * ``adventorator_discord_followups_total{outcome}``
+* ``adventorator_discord_bodies_reading``: requests whose body is still arriving
+  (unverified: a rise is a slow-body attack, each cut off after the read timeout)
+* ``adventorator_discord_prunes_total{outcome}``: runs of the old-interaction prune
 * ``adventorator_llm_requests_total``, ``adventorator_llm_failures_total{kind}``,
   ``adventorator_llm_latency_seconds``: read from the LLM layer's ``LLMStats``
 * ``adventorator_db_pool_size``, ``..._checked_out``, ``..._overflow``: set at scrape time
@@ -94,6 +97,17 @@ class Metrics:
         self.followups = Counter(
             "adventorator_discord_followups",
             "Follow-up deliveries of deferred commands, by outcome.",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.bodies_reading = Gauge(
+            "adventorator_discord_bodies_reading",
+            "Requests whose body is still being read (not yet verified).",
+            registry=self.registry,
+        )
+        self.prunes = Counter(
+            "adventorator_discord_prunes",
+            "Runs of the prune of old interactions, by outcome.",
             ["outcome"],
             registry=self.registry,
         )

@@ -7,6 +7,9 @@ In a DM there is no guild: the campaign is the user's own, ``discord:dm:<user id
 
 from __future__ import annotations
 
+import json
+import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,17 +29,69 @@ TYPE_NAMES = {
     AUTOCOMPLETE: "autocomplete",
     5: "modal",
 }
-MAX_SNOWFLAKE = 32
 MAX_NAME = 100
+MAX_JSON_DEPTH = 32
+"""Nesting a payload may have; Discord's are under 10 deep, and json recurses per level."""
+
+# A snowflake is an unsigned 64-bit integer: at most 20 ASCII digits (str.isdigit
+# would also pass superscripts and Arabic-Indic digits).
+_SNOWFLAKE = re.compile(r"[0-9]{1,20}")
+# The token goes into follow-up URLs as one path segment: no "/", "?", "%" or "..".
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~=-]{0,499}")
+# Possessive, with an optional closing quote: linear even on an unterminated string.
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*+"?', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 class BadInteraction(ValueError):
     """A signed payload that lacks what its type needs (answered with 400)."""
 
 
+def parse_payload(body: bytes) -> dict[str, Any]:
+    """The interaction object of a verified body; BadInteraction for anything else.
+
+    Nesting is bounded before parsing (json recurses per level, so 10,000
+    brackets are a RecursionError), and NaN, Infinity and overflowing numbers
+    are refused rather than passed on as floats no option can hold.
+    """
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and _depth(body) > MAX_JSON_DEPTH:
+        raise BadInteraction("the interaction is nested too deeply")
+    try:
+        payload = json.loads(body, parse_constant=_no_constant, parse_float=_finite)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError included
+        raise BadInteraction("malformed interaction") from None
+    kind = payload.get("type") if isinstance(payload, dict) else None
+    if not isinstance(kind, int) or isinstance(kind, bool):
+        raise BadInteraction("malformed interaction")
+    if kind not in TYPE_NAMES:
+        raise BadInteraction("unsupported interaction type")
+    return dict(payload)
+
+
+def _depth(body: bytes) -> int:
+    """The deepest bracket nesting of ``body`` outside JSON strings."""
+    brackets = _STRINGS.sub(b"", body).translate(None, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in brackets:
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
 def _snowflake(value: Any, what: str) -> str:
     text = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
-    if not text.isdigit() or len(text) > MAX_SNOWFLAKE:
+    if not _SNOWFLAKE.fullmatch(text) or int(text) >= 2**64:
         raise BadInteraction(f"{what} is missing or not a snowflake")
     return text
 
@@ -63,9 +118,11 @@ class InteractionContext:
         guild = payload.get("guild_id")
         channel = payload.get("channel_id") or _get(payload.get("channel"), "id")
         token = payload.get("token")
-        if not isinstance(token, str) or not token:
-            raise BadInteraction("the interaction has no token")
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+            raise BadInteraction("the interaction has no token, or a malformed one")
         data = payload.get("data")
+        if not isinstance(data, Mapping):
+            raise BadInteraction("the interaction has no data")
         campaign = (
             f"discord:guild:{_snowflake(guild, 'guild_id')}" if guild else f"discord:dm:{user_id}"
         )
@@ -82,7 +139,7 @@ class InteractionContext:
             token=token,
             user_id=user_id,
             identity=identity,
-            data=data if isinstance(data, Mapping) else {},
+            data=data,
         )
 
 

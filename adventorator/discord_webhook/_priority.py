@@ -8,6 +8,11 @@ many milliseconds of prompt building, LLM client and database work) would
 delay the cheap acknowledgements queued behind them. ``AckFirst`` counts the
 interactions being answered; a deferred task waits until none are (or until
 ``max_hold`` seconds have passed, so steady load cannot starve it).
+
+Only verified interactions count: a request still sending its body, or one
+that will end in 401, must not hold anyone's deferred work back. ``held`` and
+``held_too_long`` count the waits that found someone being answered and the
+waits that ran out ``max_hold``, so tests and probes can see a stall.
 """
 
 from __future__ import annotations
@@ -24,9 +29,16 @@ class AckFirst:
 
     def __init__(self, max_hold: float = 1.0) -> None:
         self.max_hold = max_hold
+        self.held = 0
+        self.held_too_long = 0
         self._answering = 0
         self._idle = asyncio.Event()
         self._idle.set()
+
+    @property
+    def answering_now(self) -> int:
+        """How many interactions are being answered at this moment."""
+        return self._answering
 
     @contextlib.contextmanager
     def answering(self) -> Iterator[None]:
@@ -43,5 +55,8 @@ class AckFirst:
     async def wait_for_acks(self) -> None:
         """Return once no interaction is being answered, or after ``max_hold`` seconds."""
         if self._answering:
-            with contextlib.suppress(TimeoutError):
+            self.held += 1
+            try:
                 await asyncio.wait_for(self._idle.wait(), self.max_hold)
+            except TimeoutError:
+                self.held_too_long += 1

@@ -3,20 +3,26 @@
 Content is ``reply.markdown or reply.text`` (rolls and checks come with the
 dice engine's Discord markdown), cut to Discord's 2,000 characters with an
 ellipsis. Every message sets ``allowed_mentions: {"parse": []}`` so generated
-text never pings anyone.
+text never pings anyone. Every string Discord shows (content, button labels,
+autocomplete choice names) passes through ``text.clean`` here, so no terminal
+or bidi control reaches a client.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from adventorator.commands import Choice, Reply
 from adventorator.errors import AdventoratorError
+from adventorator.text import clean
 
 MAX_CONTENT = 2000
 MAX_BUTTONS = 3
 MAX_LABEL = 80
+MAX_CHOICE_NAME = 100  # an autocomplete choice's name and value
+MAX_AUTOCOMPLETE_CHOICES = 25
 EPHEMERAL = 1 << 6
 NO_MENTIONS: dict[str, Any] = {"parse": []}
 
@@ -29,10 +35,13 @@ UPDATE_MESSAGE = 7
 AUTOCOMPLETE_RESULT = 8
 
 ACTION_ROW, BUTTON, PRIMARY, SECONDARY = 1, 2, 1, 2
+# What choice_id makes: ASCII digits only (str.isdigit also passes "²" and U+0661).
+_CHOICE_ID = re.compile(r"choice:([0-9]{1,20}):([1-9])")
 
 
 def truncate(text: str, limit: int = MAX_CONTENT) -> str:
-    """``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
+    """``text`` without controls, cut to ``limit`` characters, with an ellipsis when cut."""
+    text = clean(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -43,13 +52,8 @@ def choice_id(interaction_id: str, number: int) -> str:
 
 def parse_choice_id(custom_id: str) -> tuple[str, int] | None:
     """(interaction id, choice number) from a button's ``custom_id``, or None."""
-    parts = custom_id.split(":")
-    if len(parts) != 3 or parts[0] != "choice" or not parts[1].isdigit():
-        return None
-    try:
-        return parts[1], int(parts[2])
-    except ValueError:
-        return None
+    matched = _CHOICE_ID.fullmatch(custom_id)
+    return (matched[1], int(matched[2])) if matched else None
 
 
 def buttons(interaction_id: str, choices: Sequence[Choice]) -> list[dict[str, Any]]:
@@ -81,6 +85,16 @@ def message(reply: Reply, *, interaction_id: str | None = None) -> dict[str, Any
     if reply.choices and interaction_id is not None:
         data["components"] = buttons(interaction_id, reply.choices)
     return data
+
+
+def autocomplete(names: Sequence[str]) -> dict[str, Any]:
+    """An autocomplete result: the first 25 names, as choice name and value."""
+    choices = []
+    for name in names[:MAX_AUTOCOMPLETE_CHOICES]:
+        shown = truncate(name, MAX_CHOICE_NAME)
+        # The value comes back as the option's value, so it stays the name as stored.
+        choices.append({"name": shown, "value": name[:MAX_CHOICE_NAME]})
+    return {"type": AUTOCOMPLETE_RESULT, "data": {"choices": choices}}
 
 
 def notice(text: str) -> dict[str, Any]:

@@ -52,8 +52,14 @@ async def start_webhook(
     running: list[WebhookServer] = []
 
     async def start(
-        url: str, *, migrated: bool = True, shutdown_grace: float = 10.0, **settings: Any
+        url: str,
+        *,
+        migrated: bool = True,
+        shutdown_grace: float = 10.0,
+        app: dict[str, Any] | None = None,
+        **settings: Any,
     ) -> Webhook:
+        """``app`` holds create_app's keywords (body_timeout, sleep); the rest are settings."""
         if migrated:
             await migrate_database(url)
         overrides = {
@@ -63,7 +69,9 @@ async def start_webhook(
             "discord_api_base": fake_discord.base_url,
             **settings,
         }
-        server = WebhookServer(AppContext(overrides), shutdown_grace=shutdown_grace).start()
+        server = WebhookServer(
+            AppContext(overrides), shutdown_grace=shutdown_grace, **(app or {})
+        ).start()
         running.append(server)
         return Webhook(server, Discord(server.base_url, signing_key), fake_discord, url)
 

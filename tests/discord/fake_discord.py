@@ -74,9 +74,14 @@ class FakeDiscord:
         self._queue.append(Scripted(status, body if body is not None else {"message": "fake"}))
         return self
 
-    def reply_rate_limited(self, retry_after: float) -> FakeDiscord:
+    def reply_rate_limited(self, retry_after: Any, *, header: str | None = None) -> FakeDiscord:
+        """A 429 whose JSON ``retry_after`` is any JSON value (NaN, a string, 10**400...).
+
+        The ``Retry-After`` header says ``header``, or the same value when None.
+        """
         body = {"message": "Rate limited.", "retry_after": retry_after, "global": False}
-        self._queue.append(Scripted(429, body, {"Retry-After": str(retry_after)}))
+        sent = str(retry_after) if header is None else header
+        self._queue.append(Scripted(429, body, {"Retry-After": sent}))
         return self
 
     # Inspection -------------------------------------------------------------

@@ -44,9 +44,9 @@ def next_id() -> str:
 class WebhookServer:
     """``create_app(context)`` served by uvicorn on a free loopback port, in a thread."""
 
-    def __init__(self, context: AppContext, *, shutdown_grace: float = 10.0) -> None:
+    def __init__(self, context: AppContext, *, shutdown_grace: float = 10.0, **app: Any) -> None:
         self.context = context
-        self.app = create_app(context, shutdown_grace=shutdown_grace)
+        self.app = create_app(context, shutdown_grace=shutdown_grace, **app)
         config = uvicorn.Config(
             self.app, lifespan="on", log_level="warning", access_log=False, loop="asyncio"
         )
