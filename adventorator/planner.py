@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -111,10 +112,28 @@ def catalogue_text(client: Client = "cli") -> str:
             f"{_range(option_meta(item))}: {option_meta(item).help}"
             for item in planner_fields(spec, client).values()
         )
-        lines.append(f"- {name}: {spec.help} Options: {options or 'none'}")
+        lines.append(f"- {name}: {_help_for(spec, client)} Options: {options or 'none'}")
     # One block per command, separated by blank lines: the prompt builder keeps
     # whole blocks, in order, while they fit the token budget.
     return "\n\n".join(lines)
+
+
+def _help_for(spec: CommandSpec, client: Client) -> str:
+    """The command's help without the examples using an option the planner lacks on ``client``."""
+    hidden = [
+        flag
+        for item in spec.fields()
+        if not (option_meta(item).planner and _offered(option_meta(item), client))
+        for flag in option_meta(item).cli_flags or ("--" + item.name.replace("_", "-"),)
+    ]
+    text = spec.help
+    for example in re.findall(r"`[^`]*`", spec.help):
+        if any(re.search(rf"{re.escape(flag)}(?![\w-])", example) for flag in hidden):
+            text = text.replace(example, "")
+    # Tidy what a removed example leaves: "()", ", ,", ":." and " or manual stats ."
+    text = re.sub(r"\s*\(\s*\)", "", text)
+    text = re.sub(r"(?:,\s*)+(?=[,.])|:\s*(?=\.)", "", text)
+    return re.sub(r"\s+([,.])", r"\1", text)
 
 
 def planner_fields(spec: CommandSpec, client: Client) -> dict[str, dataclasses.Field[Any]]:
