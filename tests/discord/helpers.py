@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -45,6 +46,32 @@ async def eventually(
         if time.monotonic() > deadline:
             pytest.fail(f"condition not met within {within} s (last value {value!r})")
         await asyncio.sleep(interval)
+
+
+class FakeSleep:
+    """A sleep to pass in: records every wait and returns at once.
+
+    As strict as uvloop's (the loop of ``adv serve``): NaN, infinity or a
+    negative delay raise ValueError, as the real loop would.
+    """
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError(f"invalid delay {seconds!r}")
+
+
+async def startup_prune_done(webhook: Webhook) -> None:
+    """Wait until the lifespan's first prune of old interactions ran (its statements are done)."""
+
+    async def pruned() -> bool:
+        metrics = (await webhook.discord.get("/metrics")).text
+        return 'adventorator_discord_prunes_total{outcome="ok"} 1.0' in metrics
+
+    await eventually(pruned)
 
 
 def for_token(interaction: dict[str, Any]) -> Callable[[Recorded], bool]:

@@ -21,7 +21,12 @@ async def test_duplicate_slow_command_runs_once(webhook: Webhook) -> None:
 
     late = await webhook.discord.send(do)  # after it finished
     assert late.json() == {"type": 5}
-    await asyncio.sleep(0.5)  # a second run, if there were one, would have written by now
+    # Every run is spawned with outcome "deferred", so one deferral means one run
+    # (and the two redeliveries were answered from the stored response).
+    metrics = (await webhook.discord.get("/metrics")).text
+    counted = "adventorator_discord_interactions_total"
+    assert f'{counted}{{command="do",outcome="deferred",type="command"}} 1.0' in metrics
+    assert f'{counted}{{command="do",outcome="duplicate",type="command"}} 2.0' in metrics
     assert (await row_counts(webhook.database_url))["transcript_entries"] - before == one_turn
     assert len(webhook.api.matching(for_token(do))) == 1
     rows = await fetch(

@@ -9,7 +9,6 @@ Discord saw, and the transcript status of a turn that was never delivered.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import httpx
@@ -25,21 +24,9 @@ from adventorator.discord_webhook._discord_api import (
 from tests.discord.conftest import StartWebhook
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import APPLICATION_ID, command, fetch
-from tests.discord.helpers import create_sheet, eventually, for_token
+from tests.discord.helpers import FakeSleep, create_sheet, eventually, for_token
 
 HUGE = 10**400  # JSON can say it; float() cannot hold it
-
-
-class FakeSleep:
-    """Records every wait and returns at once; as strict as uvloop about the delay."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        if not math.isfinite(seconds) or seconds < 0:
-            raise ValueError(f"invalid delay {seconds!r}")
 
 
 # (JSON retry_after, Retry-After header or None for the same, the wait expected)

@@ -28,7 +28,7 @@ ROGUE = (
     '"abilities": {"str": 8, "dex": 16, "con": 12, "int": 10, "wis": 12, "cha": 10}}'
 )
 LONG_TTL = {"character_cache_ttl": 600.0}
-WAIT_S = 1.0  # the bound: B sees A's write within a second
+GIVE_UP_S = 30.0  # a guard so a broken listener fails the test; not a latency claim
 
 
 def _identity() -> Identity:
@@ -66,7 +66,7 @@ async def _set_level(app: AppContext, level: int) -> None:
         campaign_id=ids.campaign_id,
         actor_id=ids.player_id,
         name="Vex",
-        change=lambda current: parse_sheet_data({**current.to_data(), "level": level}),
+        change=lambda stored: parse_sheet_data({**stored, "level": level}),
     )
 
 
@@ -92,7 +92,7 @@ async def test_a_write_on_one_instance_reaches_the_others_cache(
 
     await _set_level(a, 4)
 
-    assert await _wait_for_level(b, 4, within=WAIT_S)
+    assert await _wait_for_level(b, 4, within=GIVE_UP_S)
 
 
 async def test_without_the_listener_the_other_cache_stays_stale(
@@ -106,7 +106,8 @@ async def test_without_the_listener_the_other_cache_stays_stale(
 
     await _set_level(a, 4)
 
-    assert not await _wait_for_level(b, 4, within=WAIT_S)
+    # Nothing tells B: its ten-minute cache still answers, right after the write.
+    assert await _level_seen_by(b) == 3
 
 
 async def test_a_dropped_listener_reconnects_and_clears_the_cache(
@@ -133,7 +134,7 @@ async def test_a_dropped_listener_reconnects_and_clears_the_cache(
     assert killed == 1
     await _set_level(a, 5)
 
-    assert await _wait_for_level(b, 5, within=10)
+    assert await _wait_for_level(b, 5, within=GIVE_UP_S)
     assert listener.reconnects >= 1
 
 
