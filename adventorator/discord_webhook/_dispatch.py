@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("adventorator.discord")
 
 REPLAY_WAIT_S = 2.0  # how long a redelivery waits for the first delivery's response
-MAX_AUTOCOMPLETE = 25
 MAX_AUTOCOMPLETE_TYPED = 100  # what a name can be; more cannot match anything
 INTERNAL_ERROR = "error: something went wrong on our side; it has been logged"
 _TOP_LEVEL = frozenset(spec.path[0] for spec in COMMANDS)
@@ -319,8 +318,7 @@ class Dispatcher:
 
 
 def _suggestions(names: list[str]) -> dict[str, Any]:
-    choices = [{"name": name[:100], "value": name[:100]} for name in names[:MAX_AUTOCOMPLETE]]
-    return {"type": render.AUTOCOMPLETE_RESULT, "data": {"choices": choices}}
+    return render.autocomplete(names)
 
 
 def _choices_meta(reply: Reply | None) -> dict[str, Any] | None:
