@@ -21,10 +21,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     VIRTUAL_ENV=/opt/venv
 WORKDIR /src
 # Dependencies first, from the metadata and the version file only, so that a
-# change to the code does not reinstall them. The migrations are force-included
-# in the wheel, so the build needs them too.
+# change to the code does not reinstall them.
 COPY pyproject.toml README.md ./
-COPY migrations ./migrations
 COPY adventorator/__init__.py ./adventorator/__init__.py
 # The `llm` extra (litellm) makes the narrator and planner available.
 # DL3013 (pin versions): this installs the project itself; pyproject.toml bounds
@@ -37,7 +35,7 @@ RUN pip install --no-deps --force-reinstall . \
 
 
 # The suite, run against Postgres by the compose `test` service. It runs from the
-# checkout layout (/src) as the tests expect: examples/, migrations/, pyproject.toml.
+# checkout layout (/src) as the tests expect: examples/, pyproject.toml.
 FROM builder AS test
 # hadolint ignore=DL3013
 RUN pip install ".[dev]" \

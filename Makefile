@@ -25,8 +25,8 @@ run: install
 	$(BIN)/adv check --skill stealth --dc 15 --odds
 
 lint: install-dev
-	$(BIN)/ruff check adventorator tests bench migrations
-	$(BIN)/ruff format --check adventorator tests bench migrations
+	$(BIN)/ruff check adventorator tests bench
+	$(BIN)/ruff format --check adventorator tests bench
 	$(BIN)/mypy
 
 test: lint

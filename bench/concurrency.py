@@ -139,7 +139,7 @@ async def one_run(
 ) -> RunResult:
     from nacl.signing import SigningKey
 
-    from adventorator.app import AppContext
+    from adventorator.context import AppContext
     from tests.discord.fake_discord import FakeDiscord
     from tests.discord.harness import APPLICATION_ID, Discord, WebhookServer, command
     from tests.discord.helpers import sheet_json

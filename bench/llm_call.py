@@ -59,7 +59,7 @@ async def measure(base_url: str, calls: int) -> tuple[float, float]:
 
     from adventorator.llm import LLMClient
     from adventorator.llm._structured import response_format_for
-    from adventorator.proposals import NarratorProposal
+    from adventorator.play.proposals import NarratorProposal
 
     client = LLMClient(model="openai/fake-model", api_base=base_url, api_key="bench-key")
     await client.preload()

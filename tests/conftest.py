@@ -27,9 +27,9 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adventorator import migrate
 from adventorator.config import load_settings, normalise_database_url
-from adventorator.db import Database, create_database
+from adventorator.storage import migrate
+from adventorator.storage.database import Database, create_database
 
 # A fake OpenAI-compatible server on loopback (`fake_llm`), and a guard that
 # fails any test opening a connection off this machine.

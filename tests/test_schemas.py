@@ -20,7 +20,7 @@ from adventorator.rules.engine import (
     RulesError,
     Skill,
 )
-from adventorator.schemas import (
+from adventorator.sheet import (
     MAX_SHEET_BYTES,
     CharacterSheet,
     Condition,

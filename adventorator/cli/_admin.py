@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from adventorator.app import AppContext
 from adventorator.cli._run import echo, print_json, run_async
+from adventorator.context import AppContext
 
 if TYPE_CHECKING:
-    from adventorator.db import Database
+    from adventorator.storage.database import Database
 
 db_app = typer.Typer(help="Manage the database schema (Alembic migrations).", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the effective settings.", no_args_is_help=True)
@@ -26,7 +26,7 @@ def db_upgrade(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Upgrade the schema to REVISION (default: the newest)."""
-    from adventorator import migrate
+    from adventorator.storage import migrate
 
     _move(ctx, lambda database: migrate.upgrade(database, revision), as_json, verb="upgraded")
 
@@ -38,7 +38,7 @@ def db_downgrade(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Downgrade the schema to REVISION."""
-    from adventorator import migrate
+    from adventorator.storage import migrate
 
     _move(ctx, lambda database: migrate.downgrade(database, revision), as_json, verb="downgraded")
 
@@ -53,7 +53,7 @@ def _move(
     """Run a migration and report the revisions before and after it."""
 
     async def work(app: AppContext) -> dict[str, Any]:
-        from adventorator import migrate
+        from adventorator.storage import migrate
 
         database = await app.database(check_schema=False)
         before = await migrate.current_revisions(database)
@@ -81,7 +81,7 @@ def db_current(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Show the revision the database is at, and whether it is the newest."""
 
     async def work(app: AppContext) -> dict[str, Any]:
-        from adventorator import migrate
+        from adventorator.storage import migrate
 
         database = await app.database(check_schema=False)
         current = await migrate.current_revisions(database)
@@ -106,7 +106,7 @@ def db_history(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """List the migrations, newest first, marking the applied ones."""
 
     async def work(app: AppContext) -> list[dict[str, Any]]:
-        from adventorator import migrate
+        from adventorator.storage import migrate
 
         database = await app.database(check_schema=False)
         return [revision.to_json() for revision in await migrate.history(database)]
@@ -127,7 +127,7 @@ def db_check(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Fail (exit 2) when the database is not at head or the models differ from it."""
 
     async def work(app: AppContext) -> dict[str, Any]:
-        from adventorator import migrate
+        from adventorator.storage import migrate
 
         database = await app.database(check_schema=False)
         await migrate.ensure_schema(database, auto_upgrade=False)

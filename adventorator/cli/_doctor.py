@@ -6,8 +6,8 @@ from typing import Any
 
 import typer
 
-from adventorator.app import AppContext
 from adventorator.cli._run import echo, print_json, run_async
+from adventorator.context import AppContext
 
 MARKS = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
 
@@ -26,7 +26,7 @@ def doctor(
     """
 
     async def work(app: AppContext) -> dict[str, Any]:
-        from adventorator.doctor import run_checks, summary
+        from adventorator.services.health import run_checks, summary
 
         return summary(await run_checks(app, instances=instances))
 

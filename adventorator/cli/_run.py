@@ -27,8 +27,8 @@ import typer
 from typer._click import ClickException, Context  # typer vendors click; these are its own
 from typer.core import TyperGroup
 
-from adventorator.app import AppContext
 from adventorator.commands._types import CommandSpec, Invocation, Reply
+from adventorator.context import AppContext
 from adventorator.errors import AdventoratorError
 from adventorator.text import BIDI_CONTROLS, clean, clean_line
 
@@ -96,7 +96,7 @@ def run_spec(
         invocation = Invocation(app=app, rng=rng)
         reply = await spec.handler(invocation, options)
         if reply.choices and not as_json and sys.stdin.isatty() and sys.stdout.isatty():
-            from adventorator.planner import run_choice
+            from adventorator.play.planner import run_choice
 
             reply = await run_choice(invocation, reply.choices[ask_choice(reply)])
         return reply

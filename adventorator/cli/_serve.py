@@ -10,8 +10,8 @@ from typing import Any
 
 import typer
 
-from adventorator.app import AppContext
 from adventorator.cli._run import print_json, run_async
+from adventorator.context import AppContext
 from adventorator.errors import ConfigError
 
 discord_app = typer.Typer(

@@ -8,7 +8,7 @@ from adventorator.commands._types import Invocation
 from adventorator.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from adventorator.services.character_service import CharacterRecord
+    from adventorator.services.characters import CharacterRecord
 
 
 async def character_for(invocation: Invocation, name: str | None) -> CharacterRecord:

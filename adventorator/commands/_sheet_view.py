@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from adventorator.schemas import CharacterSheet
+    from adventorator.sheet import CharacterSheet
 
 
 def _title(sheet: CharacterSheet) -> str:

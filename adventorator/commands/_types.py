@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from adventorator.identity import Identity
 
 if TYPE_CHECKING:
-    from adventorator.app import AppContext
+    from adventorator.context import AppContext
     from adventorator.rules.engine import Ruleset
 
 _META_KEY = "adventorator"

@@ -47,7 +47,7 @@ def _message(text: str) -> str:
 
 async def do(invocation: Invocation, options: DoOptions) -> Reply:
     """Narrate an action; the engine rolls any check with the character's real stats."""
-    from adventorator.orchestrator import run_orchestrator
+    from adventorator.play.narrator import run_orchestrator
 
     text = _message(options.message)
     record = await character_for(invocation, options.character)
@@ -86,7 +86,7 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
 async def act(invocation: Invocation, options: ActOptions) -> Reply:
     """Plan a command from free text, then run it, guide, or offer choices."""
     from adventorator.llm import model_turn
-    from adventorator.planner import plan_text, resolve_plan
+    from adventorator.play.planner import plan_text, resolve_plan
 
     text = _message(options.message)
     # One model turn for the plan and the command it runs (a planned ``do``

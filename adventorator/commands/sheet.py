@@ -14,8 +14,8 @@ from adventorator.errors import InputError
 from adventorator.identity import Client
 
 if TYPE_CHECKING:
-    from adventorator.schemas import CharacterSheet
-    from adventorator.services.character_service import CharacterRecord, CharacterSummary
+    from adventorator.services.characters import CharacterRecord, CharacterSummary
+    from adventorator.sheet import CharacterSheet
 
 
 def _file_option(what: str) -> Any:
@@ -68,7 +68,7 @@ def read_document(options: SheetCreateOptions | SheetUpdateOptions, client: Clie
     Files and stdin are read only just past the size limit: the parser then
     rejects an oversized document without us holding all of it.
     """
-    from adventorator.schemas import MAX_SHEET_BYTES
+    from adventorator.sheet import MAX_SHEET_BYTES
 
     if (options.json is None) == (options.file is None):
         if client == "discord":
@@ -91,7 +91,7 @@ def read_document(options: SheetCreateOptions | SheetUpdateOptions, client: Clie
 
 
 async def create(invocation: Invocation, options: SheetCreateOptions) -> Reply:
-    from adventorator.schemas import parse_sheet_json
+    from adventorator.sheet import parse_sheet_json
 
     sheet = parse_sheet_json(read_document(options, invocation.identity.client))
     ids = await invocation.app.resolve(invocation.identity)
@@ -150,7 +150,7 @@ def _list_line(summary: CharacterSummary, active_id: int | None, yours: bool) ->
 
 
 async def update(invocation: Invocation, options: SheetUpdateOptions) -> Reply:
-    from adventorator.schemas import apply_merge_patch, parse_patch_json, parse_sheet_data
+    from adventorator.sheet import apply_merge_patch, parse_patch_json, parse_sheet_data
 
     patch = parse_patch_json(read_document(options, invocation.identity.client))
 
@@ -180,7 +180,7 @@ async def delete(invocation: Invocation, options: SheetDeleteOptions) -> Reply:
 async def schema(invocation: Invocation, options: NoOptions) -> Reply:
     import json
 
-    from adventorator.schemas import CharacterSheet
+    from adventorator.sheet import CharacterSheet
 
     document = CharacterSheet.model_json_schema(by_alias=True)
     return Reply(text=json.dumps(document, indent=2), data=document)

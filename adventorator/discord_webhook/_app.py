@@ -27,7 +27,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.requests import ClientDisconnect
 
-from adventorator.app import AppContext
+from adventorator.context import AppContext
 from adventorator.discord_webhook import _render as render
 from adventorator.discord_webhook._discord_api import InteractionAPI, Sleep, new_client
 from adventorator.discord_webhook._dispatch import Dispatcher, Handled

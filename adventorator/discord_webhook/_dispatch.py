@@ -33,7 +33,7 @@ from adventorator.errors import AdventoratorError, PoolExhaustedError
 from adventorator.rules.engine import Dnd5eRuleset
 
 if TYPE_CHECKING:
-    from adventorator.app import AppContext
+    from adventorator.context import AppContext
     from adventorator.discord_webhook._discord_api import InteractionAPI
     from adventorator.discord_webhook._metrics import Metrics
     from adventorator.services.interactions import InteractionService, StoredInteraction
@@ -278,7 +278,7 @@ class Dispatcher:
         return Handled(render.update(ran.data), choice.command, ran.outcome)
 
     async def _run_choice(self, ctx: InteractionContext, choice: Choice) -> _Ran:
-        from adventorator.planner import run_choice
+        from adventorator.play.planner import run_choice
 
         try:
             reply = await run_choice(self._invocation(ctx), choice)

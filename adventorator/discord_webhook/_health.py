@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from adventorator.errors import AdventoratorError
 
 if TYPE_CHECKING:
-    from adventorator.app import AppContext
+    from adventorator.context import AppContext
 
 log = logging.getLogger("adventorator.discord")
 
@@ -74,7 +74,7 @@ class HealthCheck:
 
 async def _database_checks(app: AppContext) -> tuple[dict[str, dict[str, Any]], str | None]:
     """The database and migrations checks, and why the database failed (for the log only)."""
-    from adventorator import migrate
+    from adventorator.storage import migrate
 
     unavailable = {"ok": False, "error": UNAVAILABLE}
     try:

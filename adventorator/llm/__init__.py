@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from adventorator.llm.bounds import shorten
 from adventorator.llm.client import RETRY_AFTER_CAP, LLMClient
-from adventorator.llm.offline import OFFLINE_NARRATOR_LABEL, offline_narration, offline_proposal
 from adventorator.llm.prompts import (
     MAX_PLAYER_TEXT_CHARS,
     build_narration_messages,
@@ -34,6 +33,11 @@ from adventorator.llm.prompts import (
 from adventorator.llm.stats import CallRecord, LLMStats, default_stats
 from adventorator.llm.tokens import DEFAULT_COUNTING_MODEL, count_tokens
 from adventorator.llm.turn import ModelTurn, model_turn
+from adventorator.play.offline_narrator import (
+    OFFLINE_NARRATOR_LABEL,
+    offline_narration,
+    offline_proposal,
+)
 
 __all__ = [
     "DEFAULT_COUNTING_MODEL",

@@ -24,7 +24,7 @@ from adventorator.llm._budget import fit_lines
 from adventorator.rules.srd import Ability
 
 if TYPE_CHECKING:
-    from adventorator.schemas import CharacterSheet
+    from adventorator.sheet import CharacterSheet
 
 __all__ = [
     "MAX_PLAYER_TEXT_CHARS",

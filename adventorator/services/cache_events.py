@@ -22,7 +22,7 @@ from typing import Any
 
 import asyncpg
 
-from adventorator.repos import CHARACTER_CHANNEL
+from adventorator.storage.repos import CHARACTER_CHANNEL
 
 log = logging.getLogger("adventorator.cache_events")
 

@@ -25,9 +25,9 @@ from typing import Any
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adventorator import repos
-from adventorator.db import Database
-from adventorator.models import utcnow
+from adventorator.storage import repos
+from adventorator.storage.database import Database
+from adventorator.storage.models import utcnow
 
 DEFAULT_RETENTION = timedelta(days=7)
 

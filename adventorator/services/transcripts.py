@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from adventorator import repos
-from adventorator.db import Database
-from adventorator.models import TranscriptEntry
+from adventorator.storage import repos
+from adventorator.storage.database import Database
+from adventorator.storage.models import TranscriptEntry
 
 
 @dataclass(frozen=True)

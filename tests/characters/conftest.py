@@ -27,12 +27,12 @@ from typer.testing import CliRunner, Result
 
 from adventorator.cli._app import build_app
 from adventorator.config import load_settings
-from adventorator.db import Database, create_database
 from adventorator.identity import Identity
-from adventorator.models import ActiveCharacter, Character, Player
-from adventorator.schemas import CharacterSheet, parse_sheet_data, parse_sheet_json
-from adventorator.services.character_service import CharacterRecord, CharacterService
-from adventorator.services.identity import IdentityService
+from adventorator.services.characters import CharacterRecord, CharacterService
+from adventorator.services.identities import IdentityService
+from adventorator.sheet import CharacterSheet, parse_sheet_data, parse_sheet_json
+from adventorator.storage.database import Database, create_database
+from adventorator.storage.models import ActiveCharacter, Character, Player
 
 T = TypeVar("T")
 

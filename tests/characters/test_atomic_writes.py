@@ -21,12 +21,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from adventorator.db import Database
-from adventorator.models import Campaign, Player, Scene
 from adventorator.rules.srd import Skill
-from adventorator.schemas import apply_merge_patch, parse_sheet_data
-from adventorator.services.character_service import CharacterService
-from adventorator.services.identity import IdentityService
+from adventorator.services.characters import CharacterService
+from adventorator.services.identities import IdentityService
+from adventorator.sheet import apply_merge_patch, parse_sheet_data
+from adventorator.storage.database import Database
+from adventorator.storage.models import Campaign, Player, Scene
 from tests.characters.conftest import (
     ADV,
     Cli,
@@ -308,7 +308,7 @@ def test_a_player_may_not_create_past_the_sheet_limit(cli: Cli) -> None:
 
 def _damage(url: str, name: str, sheet: dict[str, Any]) -> None:
     """Store a sheet that no longer validates, as an old version or a manual edit could."""
-    from adventorator import repos
+    from adventorator.storage import repos
 
     async def write() -> None:
         database = open_database(url)

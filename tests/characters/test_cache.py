@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from adventorator.app import AppContext
 from adventorator.commands import character, check, sheet
 from adventorator.commands._types import Invocation, Reply
-from adventorator.db import Database
+from adventorator.context import AppContext
 from adventorator.errors import NotFoundError
 from adventorator.rules.engine import Dnd5eRuleset
-from adventorator.services.character_service import CharacterRecord, CharacterService
+from adventorator.services.characters import CharacterRecord, CharacterService
+from adventorator.storage.database import Database
 from tests.characters.conftest import (
     ROGUE,
     FakeClock,

@@ -13,8 +13,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from adventorator import migrate
-from adventorator.schemas import CharacterSheet
+from adventorator.sheet import CharacterSheet
+from adventorator.storage import migrate
 from tests.characters.conftest import (
     ADV,
     BARD,

@@ -11,12 +11,12 @@ import random
 
 import pytest
 
-from adventorator.app import AppContext
 from adventorator.commands import character, check, sheet
 from adventorator.commands._types import Invocation
+from adventorator.context import AppContext
 from adventorator.errors import NotFoundError
 from adventorator.rules.engine import Dnd5eRuleset
-from adventorator.services.character_service import CharacterService
+from adventorator.services.characters import CharacterService
 from tests.characters.conftest import (
     BARD,
     ROGUE,

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from adventorator.app import AppContext
 from adventorator.commands._checks import off_loop
 from adventorator.commands._types import Invocation
 from adventorator.commands.check import CheckOptions, check
+from adventorator.context import AppContext
 from adventorator.rules.dice import DiceStatsError
 from adventorator.rules.engine import CheckInput, Dnd5eRuleset
 

@@ -21,10 +21,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from typer.testing import CliRunner
 
-from adventorator import __version__, migrate
+from adventorator import __version__
 from adventorator.config import load_settings
-from adventorator.db import create_database
-from adventorator.models import Base
+from adventorator.storage import migrate
+from adventorator.storage.database import create_database
+from adventorator.storage.models import Base
 
 if TYPE_CHECKING:
     from tests.conftest import PostgresServer

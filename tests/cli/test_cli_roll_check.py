@@ -268,9 +268,9 @@ def test_roll_times_bounds_explosions_across_the_reply(isolated_env: Path) -> No
     """Each of the rolls gets an equal share of REPLY_DICE_ROLLED, explosions included."""
     import asyncio
 
-    from adventorator.app import AppContext
     from adventorator.commands._types import Invocation
     from adventorator.commands.roll import RollOptions, roll
+    from adventorator.context import AppContext
     from adventorator.rules.dice import DiceLimitError
     from tests.rules.conftest import CountingRandom
 

@@ -126,7 +126,7 @@ def test_the_sheet_panel_escapes_user_text() -> None:
     from rich.console import Console
 
     from adventorator.commands._sheet_view import sheet_panel
-    from adventorator.schemas import parse_sheet_json
+    from adventorator.sheet import parse_sheet_json
 
     for name in MARKUP_NAMES:
         out = io.StringIO()

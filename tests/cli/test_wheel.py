@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from adventorator import migrate
+from adventorator.storage import migrate
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEV_BIN = Path(sys.executable).parent
@@ -42,17 +42,22 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_the_migrations(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    assert "adventorator/_migrations/env.py" in names
-    assert "adventorator/_migrations/script.py.mako" in names
+    assert "adventorator/storage/migrations/env.py" in names
+    assert "adventorator/storage/migrations/script.py.mako" in names
     versions = sorted(
         Path(name).name
         for name in names
-        if name.startswith("adventorator/_migrations/versions/") and name.endswith(".py")
+        if name.startswith("adventorator/storage/migrations/versions/") and name.endswith(".py")
     )
-    expected = sorted(path.name for path in (REPO_ROOT / "migrations" / "versions").glob("*.py"))
+    expected = sorted(
+        path.name
+        for path in (REPO_ROOT / "adventorator" / "storage" / "migrations" / "versions").glob(
+            "*.py"
+        )
+    )
     assert versions == expected
     assert versions  # at least the initial schema
-    assert "adventorator/migrate.py" in names
+    assert "adventorator/storage/migrate.py" in names
     assert not any("__pycache__" in name for name in names)
     with zipfile.ZipFile(wheel) as archive:
         entry_points = next(
@@ -109,7 +114,7 @@ def test_installed_package_is_the_wheel_copy(
     installed_venv: Path, venv_env: dict[str, str], isolated_env: Path
 ) -> None:
     script = (
-        "import json, adventorator, adventorator.migrate as m, sqlalchemy\n"
+        "import json, adventorator, adventorator.storage.migrate as m, sqlalchemy\n"
         "print(json.dumps({'package': adventorator.__file__,"
         " 'migrations': str(m.migrations_dir()), 'sqlalchemy': sqlalchemy.__file__}))\n"
     )
@@ -118,7 +123,7 @@ def test_installed_package_is_the_wheel_copy(
     )
     assert Path(report["package"]).is_relative_to(installed_venv)
     assert Path(report["migrations"]).is_relative_to(installed_venv)
-    assert Path(report["migrations"]).name == "_migrations"
+    assert Path(report["migrations"]).parts[-2:] == ("storage", "migrations")
     assert Path(report["sqlalchemy"]).is_relative_to(DEV_SITE_PACKAGES)
 
 

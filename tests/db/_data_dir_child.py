@@ -13,10 +13,10 @@ import sys
 
 from sqlalchemy import text
 
-from adventorator import migrate
 from adventorator.config import load_settings
-from adventorator.db import create_database
 from adventorator.errors import DatabaseError
+from adventorator.storage import migrate
+from adventorator.storage.database import create_database
 
 
 async def main(rounds: int) -> int:

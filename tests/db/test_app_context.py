@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from adventorator import migrate
-from adventorator.app import AppContext
+from adventorator.context import AppContext
 from adventorator.errors import SchemaMismatchError
-from adventorator.migrate import SchemaState
+from adventorator.storage import migrate
+from adventorator.storage.migrate import SchemaState
 
 
 async def test_embedded_default_is_created_and_upgraded_on_first_use(isolated_env: Path) -> None:

@@ -14,11 +14,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import QueuePool
 
-from adventorator import migrate, repos
 from adventorator.config import load_settings
-from adventorator.db import Database, PoolStatus, create_database
 from adventorator.errors import DatabaseError
-from adventorator.models import Campaign
+from adventorator.storage import migrate, repos
+from adventorator.storage.database import Database, PoolStatus, create_database
+from adventorator.storage.models import Campaign
 
 if TYPE_CHECKING:
     from tests.conftest import PostgresServer

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from adventorator import migrate
 from adventorator.config import load_settings
-from adventorator.db import Database, create_database
 from adventorator.errors import InputError, SchemaMismatchError
-from adventorator.migrate import SchemaState
-from adventorator.models import Base
+from adventorator.storage import migrate
+from adventorator.storage.database import Database, create_database
+from adventorator.storage.migrate import SchemaState
+from adventorator.storage.models import Base
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODEL_TABLES = set(Base.metadata.tables)

@@ -20,8 +20,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from adventorator.config import load_settings
-from adventorator.db import Database, create_database
 from adventorator.errors import DatabaseBusyError, DatabaseError
+from adventorator.storage.database import Database, create_database
 from tests.conftest import migrate_database
 from tests.scale.pgbouncer import pgbouncer_binary, running_pgbouncer
 

@@ -12,9 +12,9 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adventorator import repos
 from adventorator.errors import ConflictError
-from adventorator.models import (
+from adventorator.storage import repos
+from adventorator.storage.models import (
     TRANSCRIPT_ROLES,
     ActiveCharacter,
     Campaign,

@@ -19,10 +19,10 @@ from typing import IO, Any
 import pytest
 from typer.testing import CliRunner
 
-from adventorator import migrate
 from adventorator.config import load_settings
-from adventorator.db import create_database
 from adventorator.errors import DatabaseError, ForeignDatabaseError
+from adventorator.storage import migrate
+from adventorator.storage.database import create_database
 from tests.conftest import migrate_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -270,4 +270,4 @@ def test_dockerignore_is_an_allow_list_without_secrets_or_caches() -> None:
     assert lines[0] == "*"
     allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
     assert not allowed & {".env", ".venv", ".git", "dist", "build", ".mypy_cache"}
-    assert {"pyproject.toml", "README.md", "adventorator", "migrations"} <= allowed
+    assert {"pyproject.toml", "README.md", "adventorator"} <= allowed

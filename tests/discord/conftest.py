@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from nacl.signing import SigningKey
 
-from adventorator.app import AppContext
+from adventorator.context import AppContext
 from tests.conftest import migrate_database
 from tests.discord.fake_discord import FakeDiscord, fake_discord
 from tests.discord.harness import APPLICATION_ID, Discord, WebhookServer

@@ -21,11 +21,11 @@ import uvicorn
 from nacl.signing import SigningKey
 from sqlalchemy import text
 
-from adventorator.app import AppContext
 from adventorator.config import load_settings
-from adventorator.db import create_database
+from adventorator.context import AppContext
 from adventorator.discord_webhook import create_app
-from adventorator.models import Base
+from adventorator.storage.database import create_database
+from adventorator.storage.models import Base
 
 APPLICATION_ID = "700000000000000001"
 GUILD = "710000000000000001"

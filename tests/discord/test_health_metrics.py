@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from adventorator.app import AppContext
+from adventorator.context import AppContext
 from adventorator.discord_webhook import create_app
 from tests.discord.conftest import StartWebhook, Webhook
 from tests.discord.harness import command

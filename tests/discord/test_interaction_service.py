@@ -6,8 +6,8 @@ import asyncio
 from datetime import timedelta
 
 from adventorator.config import load_settings
-from adventorator.db import create_database
 from adventorator.services.interactions import InteractionService
+from adventorator.storage.database import create_database
 from tests.conftest import migrate_database
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adventorator.schemas import CharacterSheet, parse_sheet_json
+from adventorator.sheet import CharacterSheet, parse_sheet_json
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TEST_KEY = "sk-test-key-never-logged"

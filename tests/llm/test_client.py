@@ -12,7 +12,7 @@ from adventorator.config import load_settings
 from adventorator.errors import LLMError
 from adventorator.llm import CallRecord, LLMClient, LLMStats
 from adventorator.llm._structured import response_format_for
-from adventorator.proposals import Narration, NarratorProposal, PlannerOutput
+from adventorator.play.proposals import Narration, NarratorProposal, PlannerOutput
 from tests.fakes.openai_server import FakeLLMServer, free_port
 from tests.llm.helpers import MODEL, TEST_KEY
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from adventorator.llm import OFFLINE_NARRATOR_LABEL, offline_narration, offline_proposal
-from adventorator.proposals import NarratorProposal
+from adventorator.play.proposals import NarratorProposal
 from adventorator.rules import srd
 
 SKILL_CASES = [

@@ -14,7 +14,7 @@ from adventorator.llm import (
     count_tokens,
     summarize_sheet_for_prompt,
 )
-from adventorator.schemas import parse_sheet_data
+from adventorator.sheet import parse_sheet_data
 from tests.llm.helpers import MODEL, example_names, example_sheet
 
 SUMMARY = "Wren Thistlefoot, Rogue 5. STR -1 DEX +4. HP 38/38."

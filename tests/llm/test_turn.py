@@ -10,7 +10,7 @@ import pytest
 from adventorator.errors import LLMError
 from adventorator.limits import LLM_REPLY_CHARS, LLM_REPLY_TOKENS
 from adventorator.llm import LLMClient, ModelTurn, model_turn, shorten
-from adventorator.proposals import Narration, NarratorProposal
+from adventorator.play.proposals import Narration, NarratorProposal
 from tests.fakes.openai_server import FakeLLMServer
 
 MakeClient = Callable[..., LLMClient]

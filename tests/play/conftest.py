@@ -20,14 +20,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from adventorator.app import AppContext
 from adventorator.commands import character, play, sheet
 from adventorator.commands._types import Invocation, Reply
+from adventorator.context import AppContext
 from adventorator.identity import Client, Identity
-from adventorator.models import ActiveCharacter, Character, TranscriptEntry
 from adventorator.rules.engine import Dnd5eRuleset
-from adventorator.schemas import CharacterSheet, parse_sheet_json
 from adventorator.services.transcripts import NewEntry
+from adventorator.sheet import CharacterSheet, parse_sheet_json
+from adventorator.storage.models import ActiveCharacter, Character, TranscriptEntry
 from tests.fakes.openai_server import FakeLLMServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

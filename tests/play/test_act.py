@@ -9,7 +9,7 @@ import pytest
 
 from adventorator.errors import InputError, PermissionDeniedError
 from adventorator.llm import count_tokens
-from adventorator.planner import EXIT_AMBIGUOUS, EXIT_REJECTED, planner_commands
+from adventorator.play.planner import EXIT_AMBIGUOUS, EXIT_REJECTED, planner_commands
 from tests.fakes.openai_server import FakeLLMServer
 from tests.play.conftest import (
     MODEL,

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from adventorator import migrate
-from adventorator.app import AppContext
 from adventorator.config import load_settings
-from adventorator.db import Database, create_database
+from adventorator.context import AppContext
+from adventorator.storage import migrate
+from adventorator.storage.database import Database, create_database
 from tests.conftest import PostgresServer
 from tests.fakes.openai_server import ContentReply, FakeLLMServer, GateReply
 from tests.play.conftest import (

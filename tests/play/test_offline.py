@@ -8,7 +8,7 @@ import pytest
 
 from adventorator.commands._types import Reply
 from adventorator.errors import InputError
-from adventorator.planner import EXIT_AMBIGUOUS, EXIT_REJECTED
+from adventorator.play.planner import EXIT_AMBIGUOUS, EXIT_REJECTED
 from tests.play.conftest import ROGUE, Table, assert_full_turn, data, fighter_json, rogue_sheet
 
 SNEAK = "I sneak past the sleeping guard"

@@ -12,7 +12,7 @@ import pytest
 
 from adventorator.commands import Choice, option_meta
 from adventorator.identity import Client
-from adventorator.planner import catalogue_text, execute, planner_commands, run_choice
+from adventorator.play.planner import catalogue_text, execute, planner_commands, run_choice
 from tests.fakes.openai_server import FakeLLMServer
 from tests.play.conftest import MakeTable, Table, data, llm_settings
 

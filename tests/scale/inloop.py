@@ -13,7 +13,7 @@ from types import TracebackType
 
 import uvicorn
 
-from adventorator.app import AppContext
+from adventorator.context import AppContext
 from adventorator.discord_webhook import create_app
 
 

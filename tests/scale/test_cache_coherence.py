@@ -15,12 +15,12 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from adventorator import migrate
-from adventorator.app import AppContext
 from adventorator.commands import sheet
 from adventorator.commands._types import Invocation
+from adventorator.context import AppContext
 from adventorator.identity import Identity
-from adventorator.schemas import parse_sheet_data
+from adventorator.sheet import parse_sheet_data
+from adventorator.storage import migrate
 from tests.conftest import PostgresServer
 
 ROGUE = (

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from adventorator import migrate
-from adventorator.app import AppContext
 from adventorator.commands import check, play, roll, sheet
 from adventorator.commands._types import Invocation
+from adventorator.context import AppContext
 from adventorator.identity import Identity
+from adventorator.storage import migrate
 from tests.conftest import PostgresServer
 from tests.scale.pgbouncer import pgbouncer_binary, running_pgbouncer
 

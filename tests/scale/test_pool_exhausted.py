@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from nacl.signing import SigningKey
 
-from adventorator.app import AppContext
+from adventorator.context import AppContext
 from tests.conftest import PostgresServer, migrate_database
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import APPLICATION_ID, Discord, command

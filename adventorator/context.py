@@ -13,12 +13,12 @@ from adventorator.identity import Identity
 
 if TYPE_CHECKING:
     from adventorator.config import Settings
-    from adventorator.db import Database
     from adventorator.llm import LLMClient
     from adventorator.services.cache_events import CharacterChangeListener
-    from adventorator.services.character_service import CharacterService
-    from adventorator.services.identity import IdentityService, KnownIdentity, ResolvedIdentity
+    from adventorator.services.characters import CharacterService
+    from adventorator.services.identities import IdentityService, KnownIdentity, ResolvedIdentity
     from adventorator.services.transcripts import TranscriptService
+    from adventorator.storage.database import Database
 
 
 class AppContext:
@@ -52,11 +52,11 @@ class AppContext:
     async def database(self, *, check_schema: bool = True) -> Database:
         """The database, with its schema checked (and upgraded if embedded) once."""
         if self._database is None:
-            from adventorator.db import create_database
+            from adventorator.storage.database import create_database
 
             self._database = create_database(self.settings)
         if check_schema and not self._schema_checked:
-            from adventorator.migrate import ensure_schema
+            from adventorator.storage.migrate import ensure_schema
 
             await ensure_schema(self._database, auto_upgrade=self.settings.is_embedded_default)
             self._schema_checked = True
@@ -65,7 +65,7 @@ class AppContext:
     async def characters(self) -> CharacterService:
         """The process-wide CharacterService (one cache per process)."""
         if self._characters is None:
-            from adventorator.services.character_service import CharacterService
+            from adventorator.services.characters import CharacterService
 
             self._characters = CharacterService(
                 await self.database(),
@@ -100,7 +100,7 @@ class AppContext:
 
     async def _identity_service(self) -> IdentityService:
         if self._identities is None:
-            from adventorator.services.identity import IdentityService
+            from adventorator.services.identities import IdentityService
 
             self._identities = IdentityService(await self.database())
         return self._identities

@@ -31,19 +31,19 @@ from typing import TYPE_CHECKING, Any
 from adventorator.errors import LLMError
 from adventorator.limits import PROPOSAL_NAME_CHARS, PROPOSAL_REASON_CHARS, TRANSCRIPT_LINE_CHARS
 from adventorator.llm.bounds import shorten
-from adventorator.proposals import NARRATOR_ACTIONS, Narration, NarratorProposal
+from adventorator.play.proposals import NARRATOR_ACTIONS, Narration, NarratorProposal
 from adventorator.rules.engine import CheckKind, CheckResult, Ruleset
 from adventorator.rules.srd import RulesError, parse_ability, parse_skill
 from adventorator.services.transcripts import NewEntry
 
 if TYPE_CHECKING:
-    from adventorator.app import AppContext
+    from adventorator.context import AppContext
     from adventorator.llm import LLMClient, ModelTurn
-    from adventorator.schemas import CharacterSheet
-    from adventorator.services.identity import ResolvedIdentity
+    from adventorator.services.identities import ResolvedIdentity
     from adventorator.services.transcripts import TranscriptService
+    from adventorator.sheet import CharacterSheet
 
-log = logging.getLogger("adventorator.orchestrator")
+log = logging.getLogger("adventorator.play.narrator")
 
 DC_MIN, DC_MAX = 5, 30
 TRANSCRIPT_CONTEXT_LINES = 20

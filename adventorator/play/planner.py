@@ -36,14 +36,14 @@ from adventorator.commands._usage import command_ref, usage
 from adventorator.errors import InputError, LLMError
 from adventorator.limits import PLAN_LABEL_CHARS, PROPOSAL_NAME_CHARS
 from adventorator.llm.bounds import shorten
-from adventorator.planner_offline import UNKNOWN
-from adventorator.proposals import PlannerOutput
+from adventorator.play.offline_planner import UNKNOWN
+from adventorator.play.proposals import PlannerOutput
 
 if TYPE_CHECKING:
     from adventorator.identity import Client
-    from adventorator.proposals import PlanAlternative
+    from adventorator.play.proposals import PlanAlternative
 
-log = logging.getLogger("adventorator.planner")
+log = logging.getLogger("adventorator.play.planner")
 
 Status = Literal["executed", "needs_arguments", "ambiguous", "rejected"]
 EXIT_AMBIGUOUS = 3
@@ -177,7 +177,7 @@ async def plan_text(invocation: Invocation, text: str) -> tuple[PlannerOutput, s
     The model call joins the turn in progress (``act`` opens it), so a failure
     here sends the rest of the turn offline.
     """
-    from adventorator.planner_offline import offline_plan
+    from adventorator.play.offline_planner import offline_plan
 
     llm = invocation.app.llm()
     if llm is not None:

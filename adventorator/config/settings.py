@@ -14,7 +14,6 @@ from __future__ import annotations
 import getpass
 import os
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +27,9 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from adventorator._urls import ACCEPTED_URL_SCHEMES as ACCEPTED_URL_SCHEMES
-from adventorator._urls import mask_url as mask_url
-from adventorator._urls import normalise_database_url as normalise_database_url
+from adventorator.config._urls import ACCEPTED_URL_SCHEMES as ACCEPTED_URL_SCHEMES
+from adventorator.config._urls import mask_url as mask_url
+from adventorator.config._urls import normalise_database_url as normalise_database_url
 from adventorator.errors import ConfigError
 
 APP_NAME = "adventorator"
@@ -189,7 +188,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = InitSettingsSource(settings_cls, _by_env_name(_read_toml()))
+        toml = InitSettingsSource(settings_cls, _by_env_name(read_toml()))
         secret_files = SecretFilesSource(settings_cls)  # NAME_FILE: below NAME, above .env
         return (init_settings, env_settings, secret_files, dotenv_settings, toml)
 
@@ -221,17 +220,6 @@ def config_file_path() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
-
-
-def mask_value(name: str, value: Any) -> Any:
-    """Mask secrets for display; URLs keep everything but their credentials."""
-    if value is None:
-        return None
-    if name in URL_FIELDS or name.endswith(("_url", "_api_base")):
-        return mask_url(str(value))
-    if name in SECRET_FIELDS:
-        return "***"
-    return value
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -270,67 +258,7 @@ def env_name(field: str) -> str:
     return field.upper()
 
 
-@dataclass(frozen=True)
-class SettingReport:
-    """One row of ``adv config show``."""
-
-    name: str
-    env: str
-    value: Any
-    source: str
-
-
-def describe_settings(settings: Settings, **overrides: Any) -> list[SettingReport]:
-    """Each setting's effective (masked) value and the source it came from."""
-    given = {key for key, value in overrides.items() if value is not None}
-    origins = [
-        ("environment", _keys_from_env()),
-        *((f"file (${secret_file_variable(f)})", {f}) for f in _keys_from_secret_files()),
-        (".env", _keys_from_dotenv()),
-        (f"config file {config_file_path()}", _keys_from_toml()),
-    ]
-    rows = []
-    for name in Settings.model_fields:
-        source = "default"
-        if name in given:
-            source = "command line"
-        else:
-            source = next((label for label, keys in origins if name in keys), "default")
-        value = getattr(settings, name)
-        if name == "database_url" and value is None:
-            value = f"(embedded) {settings.resolved_database_url}"
-        if name == "data_dir" and value is None:
-            value = f"(default) {settings.resolved_data_dir}"
-        rows.append(SettingReport(name, env_name(name), mask_value(name, value), source))
-    return rows
-
-
-def _field_for_key(key: str) -> str | None:
-    key = key.lower()
-    for name in Settings.model_fields:
-        if key == env_name(name).lower():
-            return name
-    return None
-
-
-def _keys_from_env() -> set[str]:
-    return {f for f in (_field_for_key(k) for k in os.environ) if f}
-
-
-def _keys_from_dotenv() -> set[str]:
-    from dotenv import dotenv_values
-
-    path = Path(".env")
-    if not path.is_file():
-        return set()
-    return {f for f in (_field_for_key(k) for k in dotenv_values(path)) if f}
-
-
-def _keys_from_toml() -> set[str]:
-    return {key for key in _read_toml() if key in Settings.model_fields}
-
-
-def _read_toml() -> dict[str, Any]:
+def read_toml() -> dict[str, Any]:
     """The config file's table (empty when there is no file)."""
     path = config_file_path()
     if not path.is_file():
@@ -389,11 +317,11 @@ class SecretFilesSource(PydanticBaseSettingsSource):
         given = self.current_state  # merged values of the sources above this one
         return {
             env_name(field): read_secret_file(field)
-            for field in sorted(_keys_from_secret_files())
+            for field in sorted(keys_from_secret_files())
             if env_name(field) not in given
         }
 
 
-def _keys_from_secret_files() -> set[str]:
+def keys_from_secret_files() -> set[str]:
     """Secret fields whose ``NAME_FILE`` variable is set."""
     return {field for field in SECRET_FIELDS if secret_file_variable(field) in os.environ}

@@ -19,11 +19,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from adventorator._sheet_fields import describe_value
-from adventorator._sheet_model import CharacterSheet
 from adventorator.errors import InputError
 from adventorator.rules import srd
 from adventorator.rules.srd import RulesError
+from adventorator.sheet._fields import describe_value
+from adventorator.sheet._model import CharacterSheet
 from adventorator.text import BIDI_CONTROLS
 
 __all__ = [

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from cachetools import LRUCache
 
-from adventorator import repos
-from adventorator.db import Database
 from adventorator.identity import Identity
+from adventorator.storage import repos
+from adventorator.storage.database import Database
 
 
 @dataclass(frozen=True)

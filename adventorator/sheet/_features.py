@@ -18,7 +18,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from adventorator._sheet_fields import normalise_name
+from adventorator.sheet._fields import normalise_name
 
 __all__ = ["FEATURES_DESCRIPTION", "Feature", "FeatureList", "feature_flags"]
 

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from adventorator.errors import AdventoratorError
 
 if TYPE_CHECKING:
-    from adventorator.app import AppContext
     from adventorator.config import Settings
-    from adventorator.db import Database
+    from adventorator.context import AppContext
+    from adventorator.storage.database import Database
 
 Status = Literal["ok", "warn", "fail", "skip"]
 POOL_SHARE_WARN = 0.85  # of max_connections, leaving room for admin and maintenance
@@ -67,7 +67,7 @@ async def _connection(database: Database) -> Finding:
 
 
 async def _migrations(database: Database) -> Finding:
-    from adventorator import migrate
+    from adventorator.storage import migrate
 
     state = await migrate.schema_state(database)
     current = ", ".join(await migrate.current_revisions(database)) or "none"

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from adventorator.errors import ConflictError
-from adventorator.models import (
+from adventorator.storage.models import (
     ActiveCharacter,
     Base,
     Campaign,

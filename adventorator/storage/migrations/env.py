@@ -8,19 +8,21 @@ settings the app reads (DATABASE_URL, .env, config file).
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
-from adventorator.models import Base
+from adventorator.storage.models import Base
 
 target_metadata = Base.metadata
 
 
-def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | bool:
+def _render_item(
+    type_: str, obj: Any, autogen_context: AutogenContext
+) -> str | Literal[False]:
     """Render our TypeDecorators as their plain SQLAlchemy type: migrations
     must not import application code that may change under them."""
     if type_ == "type" and isinstance(obj, TypeDecorator):
@@ -43,7 +45,7 @@ def _configure_and_run(connection: Connection) -> None:
 
 async def _run_with_own_engine() -> None:
     from adventorator.config import load_settings
-    from adventorator.db import create_database
+    from adventorator.storage.database import create_database
 
     database = create_database(load_settings())
     try:

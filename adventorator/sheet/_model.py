@@ -24,8 +24,18 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from adventorator._sheet_features import FEATURES_DESCRIPTION, Feature, FeatureList, feature_flags
-from adventorator._sheet_fields import (
+from adventorator.rules import srd
+from adventorator.rules.engine import (
+    BonusDice,
+    CheckInput,
+    CheckKind,
+    Dnd5eRuleset,
+    Proficiency,
+    RulesError,
+)
+from adventorator.rules.srd import Ability, Skill
+from adventorator.sheet._features import FEATURES_DESCRIPTION, Feature, FeatureList, feature_flags
+from adventorator.sheet._fields import (
     AbilityName,
     Condition,
     ConditionName,
@@ -40,16 +50,6 @@ from adventorator._sheet_fields import (
     required_entry,
     whole_number,
 )
-from adventorator.rules import srd
-from adventorator.rules.engine import (
-    BonusDice,
-    CheckInput,
-    CheckKind,
-    Dnd5eRuleset,
-    Proficiency,
-    RulesError,
-)
-from adventorator.rules.srd import Ability, Skill
 from adventorator.text import name_problem
 
 __all__ = ["CharacterSheet"]

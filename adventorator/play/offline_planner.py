@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from adventorator.proposals import PlanAlternative, PlannerOutput
+from adventorator.play.proposals import PlanAlternative, PlannerOutput
 from adventorator.rules.srd import Ability, Skill
 
 UNKNOWN = "unknown"  # no rule matched: the planner rejects it

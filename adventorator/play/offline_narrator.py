@@ -37,8 +37,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from adventorator.llm._offline_rules import DIFFICULTY_RULES, KNOWLEDGE_TOPICS, RULES, TALK, Rule
-from adventorator.proposals import NarratorProposal
+from adventorator.play._offline_rules import DIFFICULTY_RULES, KNOWLEDGE_TOPICS, RULES, TALK, Rule
+from adventorator.play.proposals import NarratorProposal
 from adventorator.rules.srd import DC_BY_DIFFICULTY, Ability, Skill
 
 __all__ = ["OFFLINE_NARRATOR_LABEL", "offline_narration", "offline_proposal"]

@@ -26,16 +26,16 @@ from typing import Any, TypeVar
 from cachetools import TTLCache
 from sqlalchemy.exc import IntegrityError
 
-from adventorator import repos
-from adventorator.db import Database
 from adventorator.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from adventorator.limits import (
     NAME_AUTOCOMPLETE_RESULTS,
     SHEETS_PER_CAMPAIGN,
     SHEETS_PER_PLAYER,
 )
-from adventorator.models import Character
-from adventorator.schemas import CharacterSheet, SheetError, parse_sheet_data
+from adventorator.sheet import CharacterSheet, SheetError, parse_sheet_data
+from adventorator.storage import repos
+from adventorator.storage.database import Database
+from adventorator.storage.models import Character
 from adventorator.text import name_key
 
 T = TypeVar("T")

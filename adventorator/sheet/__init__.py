@@ -44,9 +44,9 @@ one-line ``message`` and the individual ``problems``; ``RulesError`` from
 
 from __future__ import annotations
 
-from adventorator._sheet_features import Feature
-from adventorator._sheet_fields import Condition, HitPoints, Item, Senses, Speed
-from adventorator._sheet_io import (
+from adventorator.sheet._features import Feature
+from adventorator.sheet._fields import Condition, HitPoints, Item, Senses, Speed
+from adventorator.sheet._io import (
     MAX_SHEET_BYTES,
     SheetError,
     apply_merge_patch,
@@ -55,7 +55,7 @@ from adventorator._sheet_io import (
     parse_sheet_data,
     parse_sheet_json,
 )
-from adventorator._sheet_model import CharacterSheet
+from adventorator.sheet._model import CharacterSheet
 
 __all__ = [
     "MAX_SHEET_BYTES",
