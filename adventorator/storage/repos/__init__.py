@@ -1,0 +1,77 @@
+"""Data access: the only place that builds queries, one module per family of tables.
+
+Functions take an ``AsyncSession`` inside a ``Database.session_scope()`` (or,
+for interactions, an autocommit ``AsyncConnection``) and never commit; the
+caller's scope decides. Inserts that may race use the backend's ``INSERT ...
+ON CONFLICT`` so concurrent first uses from several instances cannot collide,
+and sheet writes name the version they read. Callers write
+``repos.find_character(...)``: this package re-exports every function.
+"""
+
+from adventorator.storage.repos.characters import (
+    character_names,
+    character_summaries,
+    count_campaign_and_owner,
+    count_characters,
+    delete_character,
+    find_character,
+    get_active_character_id,
+    get_character,
+    insert_character,
+    list_characters,
+    set_active_character,
+    update_character,
+)
+from adventorator.storage.repos.identities import (
+    find_campaign,
+    find_identity_ids,
+    get_or_create_campaign,
+    get_or_create_player,
+    get_or_create_scene,
+)
+from adventorator.storage.repos.interactions import (
+    claim_interaction,
+    consume_interaction,
+    finish_interaction,
+    get_interaction,
+    prune_interactions,
+)
+from adventorator.storage.repos.notifications import (
+    CHARACTER_CHANNEL,
+    notify_character_change,
+)
+from adventorator.storage.repos.transcripts import (
+    add_transcript_entries,
+    recent_transcript,
+    set_transcript_status,
+)
+
+__all__ = [
+    "CHARACTER_CHANNEL",
+    "add_transcript_entries",
+    "character_names",
+    "character_summaries",
+    "claim_interaction",
+    "consume_interaction",
+    "count_campaign_and_owner",
+    "count_characters",
+    "delete_character",
+    "find_campaign",
+    "find_character",
+    "find_identity_ids",
+    "finish_interaction",
+    "get_active_character_id",
+    "get_character",
+    "get_interaction",
+    "get_or_create_campaign",
+    "get_or_create_player",
+    "get_or_create_scene",
+    "insert_character",
+    "list_characters",
+    "notify_character_change",
+    "prune_interactions",
+    "recent_transcript",
+    "set_active_character",
+    "set_transcript_status",
+    "update_character",
+]
