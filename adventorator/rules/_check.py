@@ -11,14 +11,17 @@ import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from adventorator.rules import srd
 from adventorator.rules._results import CheckResult
 from adventorator.rules._types import BonusDice, BonusDiceRoll, CheckKind, Modifier, Proficiency
 from adventorator.rules.dice import Advantage, roll, sum_distribution
 from adventorator.rules.srd import Ability, RulesError, Skill
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 __all__ = [
     "CheckInput",

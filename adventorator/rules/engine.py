@@ -1,8 +1,16 @@
-"""The rules engine: ``Ruleset`` (what any game system offers) and ``Dnd5eRuleset``.
+"""The rules engine: the ``Ruleset`` protocol and ``Dnd5eRuleset``, its D&D 5e implementation.
 
 Pure: values in, values out, randomness only from an injected ``random.Random``.
 The engine decides every number; nothing here does I/O or imports the
-database, the web stack or the LLM.
+database, the web stack or the LLM. Import the public names from
+``adventorator.rules``.
+
+Each operation's signature is written twice: once in ``Ruleset`` (the
+contract) and once where it is implemented. ``Dnd5eRuleset`` binds the pure
+functions of ``_check`` and ``_attack`` as static methods rather than wrapping
+them, and implements here only what composes them (passive scores, contests,
+group checks, initiative), through ``self`` so that a subclass overriding
+``perform_check`` changes those too.
 
 Errors: every bad input raises ``RulesError`` (an ``InputError``), or the dice
 engine's ``DiceError`` (also an ``InputError``) for bad notation.
@@ -17,23 +25,19 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from fractions import Fraction
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from adventorator.rules import srd
-from adventorator.rules._attack import AttackResult, DamageResult, attack_roll, damage_roll
-from adventorator.rules._check import (
-    CheckInput,
-    modifier_breakdown,
-    perform_check,
-    success_chance,
-)
+from adventorator.rules import _attack, _check, srd
+from adventorator.rules._attack import AttackResult, DamageResult
+from adventorator.rules._check import CheckInput
 from adventorator.rules._results import CheckResult, ContestResult, GroupCheckResult
 from adventorator.rules._types import BonusDice, BonusDiceRoll, CheckKind, Modifier, Proficiency
 from adventorator.rules.dice import Advantage, RollResult, roll
 from adventorator.rules.srd import Ability, RulesError, Skill
+
+if TYPE_CHECKING:
+    from fractions import Fraction  # only annotated: `adv roll` never imports fractions
 
 __all__ = [
     "Ability",
@@ -55,56 +59,80 @@ __all__ = [
 ]
 
 
-class Ruleset(ABC):
-    """What the rest of Adventorator may ask of a game system's rules."""
+class Ruleset(Protocol):
+    """What the rest of Adventorator may ask of a game system's rules.
 
-    name: ClassVar[str]
+    A structural type: any object with these methods is a ruleset. Subclass
+    ``Dnd5eRuleset`` to change part of D&D 5e (a house proficiency table, say).
+    """
+
+    @property
+    def name(self) -> str:
+        """A short identifier, e.g. ``"dnd5e"``."""
+        ...
 
     def roll_dice(
         self, expression: str, *, rng: random.Random, advantage: Advantage = Advantage.NONE
     ) -> RollResult:
         """Roll dice notation with the shared dice engine."""
-        return roll(expression, rng=rng, advantage=advantage)
+        ...
 
-    @abstractmethod
     def ability_modifier(self, score: int) -> int:
         """The modifier of an ability score."""
+        ...
 
-    @abstractmethod
     def proficiency_bonus(self, level: int) -> int:
         """The proficiency bonus at a character level."""
+        ...
 
-    @abstractmethod
     def perform_check(self, check: CheckInput, *, rng: random.Random) -> CheckResult:
         """Roll an ability check, skill check or saving throw."""
+        ...
 
-    @abstractmethod
     def success_chance(self, check: CheckInput) -> Fraction:
         """The exact probability that a check meets its DC."""
+        ...
 
-    @abstractmethod
     def modifier_breakdown(self, check: CheckInput) -> tuple[Modifier, ...]:
         """The flat terms of a check by source, without rolling."""
+        ...
 
-    @abstractmethod
     def check_modifier(self, check: CheckInput) -> int:
         """The sum of ``modifier_breakdown``: a sheet's derived bonus."""
+        ...
 
-    @abstractmethod
     def passive_score(self, check: CheckInput) -> int:
         """The passive score of a check (no roll)."""
+        ...
 
-    @abstractmethod
     def contested_check(self, a: CheckInput, b: CheckInput, *, rng: random.Random) -> ContestResult:
         """Roll two checks against each other."""
+        ...
 
-    @abstractmethod
     def group_check(
         self, checks: Sequence[CheckInput], *, rng: random.Random, dc: int | None = None
     ) -> GroupCheckResult:
         """Roll a check for each member of a group."""
+        ...
 
-    @abstractmethod
+    def roll_initiative(
+        self,
+        dex_score: int,
+        *,
+        rng: random.Random,
+        bonuses: Sequence[Modifier] = (),
+        bonus_dice: Sequence[BonusDice | str] = (),
+        advantage: int = 0,
+        disadvantage: int = 0,
+        level: int | None = None,
+        proficiency_bonus: int | None = None,
+        jack_of_all_trades: bool = False,
+        remarkable_athlete: bool = False,
+        halfling_lucky: bool = False,
+    ) -> CheckResult:
+        """Roll initiative from a Dexterity score and the features that touch it."""
+        ...
+
     def attack_roll(
         self,
         attack_bonus: int,
@@ -118,44 +146,33 @@ class Ruleset(ABC):
         bonus_dice: Sequence[BonusDice | str] = (),
     ) -> AttackResult:
         """Roll an attack against an armor class."""
+        ...
 
-    @abstractmethod
     def damage_roll(
         self, expression: str, *, rng: random.Random, critical: bool = False
     ) -> DamageResult:
         """Roll damage, doubling the dice on a critical hit."""
+        ...
 
 
 class Dnd5eRuleset(Ruleset):
-    """D&D 5e (SRD 5.1/5.2) checks, saves, attacks and damage."""
+    """D&D 5e (SRD 5.1/5.2) checks, saves, attacks and damage. Stateless."""
 
     name: ClassVar[str] = "dnd5e"
 
-    def ability_modifier(self, score: int) -> int:
-        """floor((score - 10) / 2) for a score of 1-30; ``RulesError`` otherwise."""
-        return srd.ability_modifier(score)
+    # The pure functions are the implementation; see each for its D&D 5e details.
+    roll_dice = staticmethod(roll)
+    ability_modifier = staticmethod(srd.ability_modifier)
+    proficiency_bonus = staticmethod(srd.proficiency_bonus)
+    perform_check = staticmethod(_check.perform_check)
+    success_chance = staticmethod(_check.success_chance)
+    modifier_breakdown = staticmethod(_check.modifier_breakdown)
+    attack_roll = staticmethod(_attack.attack_roll)
+    damage_roll = staticmethod(_attack.damage_roll)
 
-    def proficiency_bonus(self, level: int) -> int:
-        """2 + (level - 1) // 4 for a level of 1-20; ``RulesError`` otherwise."""
-        return srd.proficiency_bonus(level)
-
-    def perform_check(self, check: CheckInput, *, rng: random.Random) -> CheckResult:
-        """Roll ``check``; a natural 20 or 1 means nothing special, only the total counts."""
-        return perform_check(check, rng=rng)
-
-    def success_chance(self, check: CheckInput) -> Fraction:
-        """Exact odds of meeting the DC: advantage, Lucky, Reliable Talent, bonus dice."""
-        return success_chance(check)
-
-    @staticmethod
-    def modifier_breakdown(check: CheckInput) -> tuple[Modifier, ...]:
-        """Ability modifier, proficiency term (if any) and flat bonuses; no bonus dice."""
-        return modifier_breakdown(check)
-
-    @staticmethod
-    def check_modifier(check: CheckInput) -> int:
+    def check_modifier(self, check: CheckInput) -> int:
         """The bonus a sheet shows for this check: the sum of ``modifier_breakdown``."""
-        return sum(m.value for m in modifier_breakdown(check))
+        return sum(m.value for m in self.modifier_breakdown(check))
 
     def passive_score(self, check: CheckInput) -> int:
         """10 + every modifier, +5 with advantage, -5 with disadvantage.
@@ -171,7 +188,7 @@ class Dnd5eRuleset(Ruleset):
         """Roll ``a`` then ``b``; the higher total wins and a tie changes nothing."""
         if a.dc is not None or b.dc is not None:
             raise RulesError("a contest compares the two totals; leave dc unset on both checks")
-        return ContestResult(perform_check(a, rng=rng), perform_check(b, rng=rng))
+        return ContestResult(self.perform_check(a, rng=rng), self.perform_check(b, rng=rng))
 
     def group_check(
         self, checks: Sequence[CheckInput], *, rng: random.Random, dc: int | None = None
@@ -186,7 +203,7 @@ class Dnd5eRuleset(Ruleset):
             checks = [dataclasses.replace(check, dc=dc) for check in checks]
         if any(check.dc is None for check in checks):
             raise RulesError("every member of a group check needs a DC (or pass dc=)")
-        return GroupCheckResult(tuple(perform_check(check, rng=rng) for check in checks))
+        return GroupCheckResult(tuple(self.perform_check(check, rng=rng) for check in checks))
 
     def roll_initiative(
         self,
@@ -222,34 +239,4 @@ class Dnd5eRuleset(Ruleset):
             bonuses=tuple(bonuses),
             label="Initiative",
         )
-        return perform_check(check, rng=rng)
-
-    def attack_roll(
-        self,
-        attack_bonus: int,
-        *,
-        rng: random.Random,
-        target_ac: int | None = None,
-        advantage: int = 0,
-        disadvantage: int = 0,
-        halfling_lucky: bool = False,
-        bonuses: Sequence[Modifier] = (),
-        bonus_dice: Sequence[BonusDice | str] = (),
-    ) -> AttackResult:
-        """d20 + ``attack_bonus`` vs ``target_ac``: natural 20 hits and crits, natural 1 misses."""
-        return attack_roll(
-            attack_bonus,
-            rng=rng,
-            target_ac=target_ac,
-            advantage=advantage,
-            disadvantage=disadvantage,
-            halfling_lucky=halfling_lucky,
-            bonuses=bonuses,
-            bonus_dice=bonus_dice,
-        )
-
-    def damage_roll(
-        self, expression: str, *, rng: random.Random, critical: bool = False
-    ) -> DamageResult:
-        """Roll damage; a critical hit doubles the dice (``2d6+3`` -> ``4d6+3``), not modifiers."""
-        return damage_roll(expression, rng=rng, critical=critical)
+        return self.perform_check(check, rng=rng)

@@ -7,8 +7,7 @@ import random
 
 import pytest
 
-from adventorator.rules.dice import Advantage
-from adventorator.rules.engine import (
+from adventorator.rules import (
     Ability,
     BonusDice,
     CheckInput,
@@ -19,6 +18,7 @@ from adventorator.rules.engine import (
     RulesError,
     Skill,
 )
+from adventorator.rules.dice import Advantage
 from tests.scripted import script
 
 RULES = Dnd5eRuleset()

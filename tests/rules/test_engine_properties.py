@@ -7,9 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adventorator.rules import srd
-from adventorator.rules.dice import Advantage
-from adventorator.rules.engine import (
+from adventorator.rules import (
     Ability,
     BonusDice,
     CheckInput,
@@ -18,7 +16,9 @@ from adventorator.rules.engine import (
     Modifier,
     Proficiency,
     Skill,
+    srd,
 )
+from adventorator.rules.dice import Advantage
 
 RULES = Dnd5eRuleset()
 

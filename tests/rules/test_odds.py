@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adventorator.rules import CheckInput, CheckKind, Dnd5eRuleset, Proficiency, RulesError
 from adventorator.rules._check import d20_expression
 from adventorator.rules.dice import DiceStatsError, distribution
-from adventorator.rules.engine import CheckInput, CheckKind, Dnd5eRuleset, Proficiency, RulesError
 from adventorator.rules.srd import Ability, Skill
 
 RULES = Dnd5eRuleset()
