@@ -56,7 +56,8 @@ class AppContext:
 
             self._database = create_database(self.settings)
         if check_schema and not self._schema_checked:
-            from adventorator.storage.migrate import ensure_schema
+            # One query at head; Alembic is imported only to refuse or migrate.
+            from adventorator.storage.schema import ensure_schema
 
             await ensure_schema(self._database, auto_upgrade=self.settings.is_embedded_default)
             self._schema_checked = True
