@@ -149,6 +149,11 @@ class Settings(BaseSettings):
         le=1_000_000,
         validation_alias=_env("ADVENTORATOR_LLM_MAX_PROMPT_TOKENS"),
     )
+    llm_fast_path: bool = Field(
+        default=True,
+        validation_alias=_env("ADVENTORATOR_LLM_FAST_PATH"),
+        description="openai/<model> with an API base calls the openai SDK directly, not litellm.",
+    )
     planner_confidence_threshold: float = Field(
         default=0.75,
         ge=0,

@@ -1,10 +1,12 @@
-"""Counting prompt tokens with litellm's ``token_counter`` (imported lazily).
+"""Counting prompt tokens: tiktoken for OpenAI-family names, litellm's ``token_counter`` otherwise.
 
-Counting works offline: OpenAI, Anthropic, Gemini and Ollama model names use
-bundled tiktoken encodings, and with ``LITELLM_OFFLINE_MODE`` (set by
-``load_litellm``) other names fall back to tiktoken instead of downloading a
-tokenizer. Counts for non-OpenAI models are therefore estimates, good enough
-for a prompt budget.
+``openai/<model>`` (every fast-path model) and the OpenAI names tiktoken knows
+are counted by ``_tiktoken`` with litellm's own arithmetic, so litellm is not
+imported for them. Other providers' names go through litellm (imported lazily),
+which works offline: Anthropic, Gemini and Ollama names use bundled encodings,
+and with ``LITELLM_OFFLINE_MODE`` (set by ``load_litellm``) other names fall
+back to tiktoken instead of downloading a tokenizer. Counts for non-OpenAI
+models are therefore estimates, good enough for a prompt budget.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from adventorator.llm._litellm import load_litellm
+from adventorator.llm._tiktoken import count_with_tiktoken, tiktoken_encoding_name
 
 __all__ = ["DEFAULT_COUNTING_MODEL", "count_tokens"]
 
@@ -22,11 +25,13 @@ DEFAULT_COUNTING_MODEL = "gpt-4o-mini"
 def count_tokens(messages: Sequence[Mapping[str, str]], *, model: str | None) -> int:
     """Tokens the chat ``messages`` take in ``model``'s prompt (message overhead included).
 
-    The first call imports litellm (about 3 s); see ``LLMClient.preload``.
+    The first call loads an encoding (and, for non-OpenAI names, imports
+    litellm: about 3 s); see ``LLMClient.preload``.
     """
+    name = model or DEFAULT_COUNTING_MODEL
+    encoding = tiktoken_encoding_name(name)
+    if encoding is not None:
+        return count_with_tiktoken(messages, encoding_name=encoding)
     litellm = load_litellm()
-    counted = litellm.token_counter(
-        model=model or DEFAULT_COUNTING_MODEL,
-        messages=[dict(message) for message in messages],
-    )
+    counted = litellm.token_counter(model=name, messages=[dict(m) for m in messages])
     return int(counted)
