@@ -1,17 +1,18 @@
-"""Administration commands outside the game registry: ``adv db`` and ``adv config``."""
+"""Administration commands outside the game registry: ``adv db`` and ``adv config``.
+
+Each calls one library function (``services.migrations``, ``config.report``)
+through ``run_report``, which converts its errors and prints its result as
+JSON or as the text ``describe`` makes of it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
-from adventorator.cli._run import echo, print_json, run_async
+from adventorator.cli._run import run_report
 from adventorator.context import AppContext
-
-if TYPE_CHECKING:
-    from adventorator.storage.database import Database
 
 db_app = typer.Typer(help="Manage the database schema (Alembic migrations).", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the effective settings.", no_args_is_help=True)
@@ -26,9 +27,11 @@ def db_upgrade(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Upgrade the schema to REVISION (default: the newest)."""
-    from adventorator.storage import migrate
+    from adventorator.services import migrations
 
-    _move(ctx, lambda database: migrate.upgrade(database, revision), as_json, verb="upgraded")
+    run_report(
+        ctx, lambda app: migrations.upgrade(app, revision), _moved("upgraded"), as_json=as_json
+    )
 
 
 @db_app.command("downgrade")
@@ -38,126 +41,85 @@ def db_downgrade(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Downgrade the schema to REVISION."""
-    from adventorator.storage import migrate
+    from adventorator.services import migrations
 
-    _move(ctx, lambda database: migrate.downgrade(database, revision), as_json, verb="downgraded")
-
-
-def _move(
-    ctx: typer.Context,
-    action: Callable[[Database], Awaitable[None]],
-    as_json: bool,
-    *,
-    verb: str,
-) -> None:
-    """Run a migration and report the revisions before and after it."""
-
-    async def work(app: AppContext) -> dict[str, Any]:
-        from adventorator.storage import migrate
-
-        database = await app.database(check_schema=False)
-        before = await migrate.current_revisions(database)
-        await action(database)
-        after = await migrate.current_revisions(database)
-        return {"database": database.describe(), "from": list(before), "to": list(after)}
-
-    _report_move(run_async(ctx, work), as_json, verb=verb)
+    run_report(
+        ctx, lambda app: migrations.downgrade(app, revision), _moved("downgraded"), as_json=as_json
+    )
 
 
-def _report_move(result: dict[str, Any], as_json: bool, *, verb: str) -> None:
-    if as_json:
-        print_json(result)
-        return
-    before = ", ".join(result["from"]) or "empty"
-    after = ", ".join(result["to"]) or "empty"
-    if before == after:
-        echo(f"{result['database']}: already at {after}")
-    else:
-        echo(f"{result['database']}: {verb} {before} -> {after}")
+def _moved(verb: str) -> Any:
+    def describe(result: dict[str, Any]) -> str:
+        before = ", ".join(result["from"]) or "empty"
+        after = ", ".join(result["to"]) or "empty"
+        if before == after:
+            return f"{result['database']}: already at {after}"
+        return f"{result['database']}: {verb} {before} -> {after}"
+
+    return describe
 
 
 @db_app.command("current")
 def db_current(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Show the revision the database is at, and whether it is the newest."""
+    from adventorator.services import migrations
 
-    async def work(app: AppContext) -> dict[str, Any]:
-        from adventorator.storage import migrate
-
-        database = await app.database(check_schema=False)
-        current = await migrate.current_revisions(database)
-        state = await migrate.schema_state(database)
-        return {
-            "database": database.describe(),
-            "current": list(current),
-            "head": list(migrate.head_revisions()),
-            "state": state.value,
-        }
-
-    result = run_async(ctx, work)
-    if as_json:
-        print_json(result)
-    else:
+    def describe(result: dict[str, Any]) -> str:
         current = ", ".join(result["current"]) or "(empty: no schema)"
-        echo(f"{result['database']}: {current} [{result['state']}]")
+        return f"{result['database']}: {current} [{result['state']}]"
+
+    run_report(ctx, migrations.status, describe, as_json=as_json)
 
 
 @db_app.command("history")
 def db_history(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """List the migrations, newest first, marking the applied ones."""
+    from adventorator.services import migrations
 
-    async def work(app: AppContext) -> list[dict[str, Any]]:
-        from adventorator.storage import migrate
+    def describe(revisions: list[dict[str, Any]]) -> str:
+        return "\n".join(_history_line(rev) for rev in revisions)
 
-        database = await app.database(check_schema=False)
-        return [revision.to_json() for revision in await migrate.history(database)]
+    run_report(ctx, migrations.history, describe, as_json=as_json)
 
-    revisions = run_async(ctx, work)
-    if as_json:
-        print_json(revisions)
-        return
-    for rev in revisions:
-        marks = " ".join(
-            mark for mark, on in (("(head)", rev["head"]), ("[applied]", rev["applied"])) if on
-        )
-        echo(f"{rev['down_revision'] or '<base>'} -> {rev['revision']} {marks}: {rev['message']}")
+
+def _history_line(rev: dict[str, Any]) -> str:
+    marks = " ".join(
+        mark for mark, on in (("(head)", rev["head"]), ("[applied]", rev["applied"])) if on
+    )
+    return f"{rev['down_revision'] or '<base>'} -> {rev['revision']} {marks}: {rev['message']}"
 
 
 @db_app.command("check")
 def db_check(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Fail (exit 2) when the database is not at head or the models differ from it."""
+    from adventorator.services import migrations
 
-    async def work(app: AppContext) -> dict[str, Any]:
-        from adventorator.storage import migrate
+    def describe(result: dict[str, Any]) -> str:
+        return f"{result['database']}: schema matches the models"
 
-        database = await app.database(check_schema=False)
-        await migrate.ensure_schema(database, auto_upgrade=False)
-        await migrate.check(database)
-        return {"database": database.describe(), "ok": True}
-
-    result = run_async(ctx, work)
-    if as_json:
-        print_json(result)
-    else:
-        echo(f"{result['database']}: schema matches the models")
+    run_report(ctx, migrations.verify, describe, as_json=as_json)
 
 
 @config_app.command("show")
 def config_show(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Print every setting, its value (secrets masked) and where it came from."""
 
-    async def work(app: AppContext) -> list[dict[str, Any]]:
+    async def work(app: AppContext) -> dict[str, dict[str, Any]]:
         from adventorator.config import describe_settings
 
         rows = describe_settings(app.settings, **app.overrides)
-        return [{"name": r.name, "env": r.env, "value": r.value, "source": r.source} for r in rows]
+        return {
+            r.name: {"name": r.name, "env": r.env, "value": r.value, "source": r.source}
+            for r in rows
+        }
 
-    rows = run_async(ctx, work)
-    if as_json:
-        print_json({row["name"]: row for row in rows})
-        return
-    width = max(len(row["env"]) for row in rows)
-    for row in rows:
-        echo(f"{row['env']:<{width}}  {row['value']}  ({row['source']})")
+    def describe(rows: dict[str, dict[str, Any]]) -> str:
+        width = max(len(row["env"]) for row in rows.values())
+        return "\n".join(
+            f"{row['env']:<{width}}  {row['value']}  ({row['source']})" for row in rows.values()
+        )
+
+    run_report(ctx, work, describe, as_json=as_json)
 
 
 @config_app.command("path")
@@ -165,20 +127,11 @@ def config_path(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """Print where the config file and the data live."""
 
     async def work(app: AppContext) -> dict[str, str]:
-        from adventorator.config import config_file_path
+        from adventorator.config.report import describe_paths
 
-        settings = app.settings
-        return {
-            "config_file": str(config_file_path()),
-            "data_dir": str(settings.resolved_data_dir),
-            "database": settings.sqlite_default_path.as_posix()
-            if settings.is_embedded_default
-            else "(DATABASE_URL is set)",
-        }
+        return describe_paths(app.settings)
 
-    paths = run_async(ctx, work)
-    if as_json:
-        print_json(paths)
-    else:
-        for key, value in paths.items():
-            echo(f"{key}: {value}")
+    def describe(paths: dict[str, str]) -> str:
+        return "\n".join(f"{key}: {value}" for key, value in paths.items())
+
+    run_report(ctx, work, describe, as_json=as_json)

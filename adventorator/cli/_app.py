@@ -8,7 +8,9 @@ from adventorator import __version__
 from adventorator.cli import _admin, _serve
 from adventorator.cli._doctor import doctor
 from adventorator.cli._generate import add_command
-from adventorator.cli._run import SafeGroup, global_options
+from adventorator.cli._output import echo
+from adventorator.cli._parse import CONTEXT_SETTINGS, AdvGroup
+from adventorator.cli._run import global_options
 from adventorator.commands import COMMANDS, GROUP_HELP
 
 APP_HELP = """Adventorator: a game-master toolkit for D&D 5e tables.
@@ -19,7 +21,7 @@ narrator describe the outcome. Run `adv COMMAND --help` for details."""
 
 def _show_version(value: bool) -> None:
     if value:
-        print(f"adv {__version__}")
+        echo(f"adv {__version__}")
         raise typer.Exit()
 
 
@@ -43,10 +45,12 @@ def _root(
 def build_app() -> typer.Typer:
     """Build the Typer app from the command registry."""
     app = typer.Typer(
-        cls=SafeGroup,
+        cls=AdvGroup,
         help=APP_HELP,
         no_args_is_help=True,
-        add_completion=False,
+        context_settings=CONTEXT_SETTINGS,
+        # Typer's --install-completion / --show-completion (bash, zsh, fish, PowerShell).
+        add_completion=True,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
     )

@@ -1,4 +1,4 @@
-"""``adv config show``: every setting's effective value, masked, and where it came from."""
+"""``adv config show`` and ``path``: every setting's effective value, masked, and its source."""
 
 from __future__ import annotations
 
@@ -64,6 +64,17 @@ def describe_settings(settings: Settings, **overrides: Any) -> list[SettingRepor
             value = f"(default) {settings.resolved_data_dir}"
         rows.append(SettingReport(name, env_name(name), mask_value(name, value), source))
     return rows
+
+
+def describe_paths(settings: Settings) -> dict[str, str]:
+    """Where the config file and the data live (``adv config path``)."""
+    return {
+        "config_file": str(config_file_path()),
+        "data_dir": str(settings.resolved_data_dir),
+        "database": settings.sqlite_default_path.as_posix()
+        if settings.is_embedded_default
+        else "(DATABASE_URL is set)",
+    }
 
 
 def _field_for_key(key: str) -> str | None:
