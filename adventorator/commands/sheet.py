@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from adventorator.commands._sheet_view import sheet_panel, sheet_text
@@ -18,19 +16,9 @@ if TYPE_CHECKING:
     from adventorator.sheet import CharacterSheet
 
 
-def _file_option(what: str) -> Any:
-    return option(
-        f"Read the {what} from this JSON file ('-' for standard input).",
-        default=None,
-        discord=False,
-        planner=False,  # the planner must not read local files
-    )
-
-
 @dataclass(frozen=True)
 class SheetCreateOptions:
     json: str | None = option("The sheet as JSON text.", default=None, placeholder="<sheet>")
-    file: str | None = _file_option("sheet")
     replace: bool = option("Overwrite your sheet of the same name.", default=False)
 
 
@@ -48,7 +36,6 @@ class SheetNameOptions:
 class SheetUpdateOptions:
     name: str = option("Character to update.", positional=True, autocomplete=True)
     json: str | None = option("The merge patch (RFC 7396) as JSON text.", default=None)
-    file: str | None = _file_option("merge patch (RFC 7396)")
 
 
 @dataclass(frozen=True)
@@ -63,31 +50,12 @@ class NoOptions:
 
 
 def read_document(options: SheetCreateOptions | SheetUpdateOptions, client: Client) -> str:
-    """The JSON text given by --json or --file (exactly one).
-
-    Files and stdin are read only just past the size limit: the parser then
-    rejects an oversized document without us holding all of it.
-    """
-    from adventorator.sheet import MAX_SHEET_BYTES
-
-    if (options.json is None) == (options.file is None):
+    """The JSON text of the json option; the CLI reads ``--file`` into it."""
+    if options.json is None:
         if client == "discord":
             raise InputError("give the document in the json option")
         raise InputError("give exactly one of --json TEXT or --file PATH ('-' for stdin)")
-    if options.json is not None:
-        return options.json
-    if options.file == "-":
-        return sys.stdin.read(MAX_SHEET_BYTES + 1)
-    path = Path(str(options.file))
-    try:
-        size = path.stat().st_size
-        if size > MAX_SHEET_BYTES:
-            raise InputError(f"{path} is {size:,} bytes; the limit is {MAX_SHEET_BYTES:,}")
-        with path.open(encoding="utf-8") as handle:
-            return handle.read(MAX_SHEET_BYTES + 1)
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or error
-        raise InputError(f"cannot read {path}: {reason}") from error
+    return options.json
 
 
 async def create(invocation: Invocation, options: SheetCreateOptions) -> Reply:

@@ -1,0 +1,65 @@
+"""``--file PATH|-``: the CLI reads a document, and the command gets its text.
+
+Reading files and standard input is client work: the shared handlers (and so
+Discord and the planner) only ever see the text, as the ``json`` option.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from adventorator.errors import InputError
+
+FILE_FLAG = "--file"
+BOTH_OR_NEITHER = "give exactly one of --json TEXT or --file PATH ('-' for stdin)"
+
+
+def file_help(json_help: str) -> str:
+    """``--file``'s help, from the help of the option it fills ("The sheet as JSON text.")."""
+    what = json_help.removesuffix(".").removesuffix(" as JSON text")
+    if what == json_help.removesuffix("."):
+        what = "the --json document"
+    return f"Read {what[:1].lower()}{what[1:]} from this JSON file ('-' for standard input)."
+
+
+def document_text(json_text: str | None, path: str | None) -> str | None:
+    """The text for the ``json`` option: as given, or read from ``path`` (never both)."""
+    if path is None:
+        return json_text
+    if json_text is not None:
+        raise InputError(BOTH_OR_NEITHER)
+    from adventorator.sheet import MAX_SHEET_BYTES  # the only documents are sheets and patches
+
+    return read_document(path, limit=MAX_SHEET_BYTES)
+
+
+def read_document(path: str, *, limit: int) -> str:
+    """The UTF-8 text of the file at ``path`` ('-': standard input), at most ``limit`` bytes.
+
+    A regular file's size is checked before reading it; a stream is read only
+    one byte past the limit, so an oversized document is never held whole.
+    """
+    if path == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        data = stream.read(limit + 1) if stream else sys.stdin.read(limit + 1).encode()
+        return _decode(data, "standard input", limit)
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > limit:
+            raise InputError(f"{path} is {size:,} bytes; the limit is {limit:,}")
+        with file.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from error
+    return _decode(data, path, limit)
+
+
+def _decode(data: bytes, what: str, limit: int) -> str:
+    if len(data) > limit:
+        raise InputError(f"{what} is more than {limit:,} bytes; the limit is {limit:,}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"cannot read {what}: not UTF-8 (byte {error.start + 1})") from None
