@@ -20,9 +20,18 @@ from tests.llm.helpers import MODEL, TEST_KEY
 __all__ = ["fake_llm", "network_guard"]
 
 
+TRANSPORTS = ("openai", "litellm")
+
+
+@pytest.fixture(params=TRANSPORTS)
+def transport(request: pytest.FixtureRequest) -> str:
+    """Each client test runs on both paths: the openai SDK fast path and litellm."""
+    return str(request.param)
+
+
 @pytest.fixture
-def make_client(fake_llm: FakeLLMServer) -> Callable[..., LLMClient]:
-    """A client for the fake server, with its own stats; keyword overrides allowed."""
+def make_client(fake_llm: FakeLLMServer, transport: str) -> Callable[..., LLMClient]:
+    """A client for the fake server on ``transport``, with its own stats; overrides allowed."""
 
     def make(**overrides: Any) -> LLMClient:
         options: dict[str, Any] = {
@@ -32,9 +41,12 @@ def make_client(fake_llm: FakeLLMServer) -> Callable[..., LLMClient]:
             "temperature": 0.2,
             "timeout": 5.0,
             "max_retries": 1,
+            "fast_path": transport == "openai",
             "stats": LLMStats(),
         }
         options.update(overrides)
-        return LLMClient(**options)
+        client = LLMClient(**options)
+        assert client.transport == transport
+        return client
 
     return make
