@@ -1,4 +1,9 @@
-"""LLMClient against the fake OpenAI server: real HTTP through litellm, on loopback."""
+"""LLMClient against the fake OpenAI server: real HTTP on loopback, on both paths.
+
+``make_client`` is parametrized over the transports (the openai SDK fast path
+and litellm), so every behaviour here, each failure kind above all, is
+checked on both.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ import pytest
 
 from adventorator.config import load_settings
 from adventorator.errors import LLMError
-from adventorator.llm import CallRecord, LLMClient, LLMStats
+from adventorator.limits import LLM_REPLY_TOKENS
+from adventorator.llm import CallRecord, LLMClient, LLMStats, count_tokens
 from adventorator.llm._structured import response_format_for
 from adventorator.play.proposals import Narration, NarratorProposal, PlannerOutput
 from tests.fakes.openai_server import FakeLLMServer, free_port
@@ -37,6 +43,14 @@ async def test_structured_happy_path(fake_llm: FakeLLMServer, make_client: MakeC
     assert request.body["model"] == "fake-model"
     assert request.body["messages"] == MESSAGES
     assert request.body["temperature"] == 0.2
+    assert request.body["max_tokens"] == LLM_REPLY_TOKENS
+    assert sorted(request.body) == [
+        "max_tokens",
+        "messages",
+        "model",
+        "response_format",
+        "temperature",
+    ]
     assert request.headers["authorization"] == f"Bearer {TEST_KEY}"
 
 
@@ -240,15 +254,32 @@ async def test_401_is_not_retried(fake_llm: FakeLLMServer, make_client: MakeClie
     assert len(fake_llm.requests) == 1
 
 
-async def test_refused_connection_fails_fast() -> None:
-    client = LLMClient(
-        model=MODEL,
-        api_base=f"http://127.0.0.1:{free_port()}/v1",
-        api_key=TEST_KEY,
-        timeout=5,
-        max_retries=1,
-        stats=LLMStats(),
-    )
+async def test_404_names_the_model_and_base_and_is_not_retried(
+    fake_llm: FakeLLMServer, make_client: MakeClient
+) -> None:
+    fake_llm.reply_status(404)
+    client = make_client(max_retries=2)
+
+    with pytest.raises(LLMError, match=r"^HTTP 404 from the model server \(check the model name"):
+        await client.complete_text(MESSAGES)
+
+    assert len(fake_llm.requests) == 1
+    assert client.stats.failures["http_error"] == 1
+
+
+async def test_400_is_not_retried(fake_llm: FakeLLMServer, make_client: MakeClient) -> None:
+    fake_llm.reply_status(400, message="response_format is not supported")
+    client = make_client(max_retries=2)
+
+    with pytest.raises(LLMError, match=r"^HTTP 400 from the model server$"):
+        await client.complete_structured(MESSAGES, Narration, name="narration")
+
+    assert len(fake_llm.requests) == 1
+    assert client.stats.retries == 0
+
+
+async def test_refused_connection_fails_fast(make_client: MakeClient) -> None:
+    client = make_client(api_base=f"http://127.0.0.1:{free_port()}/v1", timeout=5)
 
     with pytest.raises(LLMError, match=r"^connection refused \(2 attempts\)$"):
         await client.complete_text(MESSAGES)
@@ -347,6 +378,40 @@ def test_from_settings_copies_the_llm_settings(isolated_env: Path) -> None:
     )
     assert (client.temperature, client.max_prompt_tokens) == (0.1, 2048)
     assert client.request_budget == 7 * 3 + 2 * 2
+    assert client.transport == "openai"  # openai/<model> with an API base: the fast path
+
+
+@pytest.mark.parametrize(
+    ("overrides", "transport"),
+    [
+        ({}, "openai"),
+        ({"llm_fast_path": False}, "litellm"),
+        ({"llm_api_base": ""}, "litellm"),  # OpenAI itself: litellm
+        ({"llm_model": "ollama/llama3.1"}, "litellm"),
+        ({"llm_model": "gpt-4o-mini"}, "litellm"),
+    ],
+)
+def test_the_fast_path_is_openai_models_with_an_api_base(
+    isolated_env: Path, overrides: dict[str, object], transport: str
+) -> None:
+    options: dict[str, object] = {
+        "llm_model": "openai/local-model",
+        "llm_api_base": "http://127.0.0.1:9/v1",
+    }
+    options.update(overrides)
+
+    client = LLMClient.from_settings(load_settings(**options))
+
+    assert client is not None
+    assert client.transport == transport
+
+
+def test_the_fast_path_setting_reads_the_environment(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADVENTORATOR_LLM_FAST_PATH", "false")
+
+    assert load_settings().llm_fast_path is False
 
 
 async def test_missing_api_key_is_named_not_called_a_500(
@@ -358,3 +423,20 @@ async def test_missing_api_key_is_named_not_called_a_500(
         await make_client(api_key=None, max_retries=1).complete_text(MESSAGES)
 
     assert fake_llm.requests == []
+
+
+async def test_litellm_registers_a_model_it_does_not_know(fake_llm: FakeLLMServer) -> None:
+    count_tokens([{"role": "user", "content": "-"}], model="ollama/llama3")  # loads litellm
+    import litellm
+
+    model = "openai/registered-by-the-first-call"
+    with pytest.raises(Exception, match=r"not mapped|isn't mapped|not found"):
+        litellm.get_model_info(model)
+    client = LLMClient(
+        model=model, api_base=fake_llm.base_url, api_key=TEST_KEY, fast_path=False, stats=LLMStats()
+    )
+
+    await client.complete_text(MESSAGES)
+
+    assert litellm.get_model_info(model)["input_cost_per_token"] == 0.0
+    assert len(fake_llm.requests) == 1
