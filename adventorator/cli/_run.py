@@ -101,7 +101,7 @@ async def _run_choosing(
     invocation = Invocation(app=app, rng=rng)
     reply = await spec.handler(invocation, options)
     if reply.choices and not as_json and sys.stdin.isatty() and sys.stdout.isatty():
-        from adventorator.play.planner import run_choice
+        from adventorator.commands.planning import run_choice
 
         reply = await run_choice(invocation, reply.choices[ask_choice(reply)])
     return reply

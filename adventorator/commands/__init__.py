@@ -3,14 +3,25 @@
 The CLI, the Discord registration and dispatcher, and the planner all derive
 their commands from ``COMMANDS``. Command modules import only light modules
 at the top; heavy ones (database, LLM) are imported inside handlers.
+
+This module is the package's public API: clients and tests import from here
+(or from the public command modules and ``commands.planning``), never from the
+private ``_`` modules. Handlers are typed against ``CommandContext``, and
+word their hints through ``Invocation.syntax``.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from adventorator.commands import character, check, play, roll, sheet
+from adventorator.commands._context import CommandContext
+from adventorator.commands._sheet_view import sheet_panel, sheet_text
+from adventorator.commands._syntax import Syntax
 from adventorator.commands._types import (
     Choice,
     CommandSpec,
+    Handler,
     Invocation,
     OptionMeta,
     Reply,
@@ -18,6 +29,9 @@ from adventorator.commands._types import (
     option_meta,
 )
 from adventorator.identity import Identity
+
+if TYPE_CHECKING:
+    from adventorator.commands._checks import off_loop
 
 COMMANDS: tuple[CommandSpec, ...] = (
     roll.SPEC,
@@ -39,16 +53,32 @@ def find_command(name: str) -> CommandSpec | None:
     return next((spec for spec in COMMANDS if spec.name == name), None)
 
 
+def __getattr__(name: str) -> Any:
+    # ``off_loop`` lives with the check helpers, which load the rules engine:
+    # imported on first use, so ``adv roll`` and ``adv --help`` stay light.
+    if name == "off_loop":
+        from adventorator.commands._checks import off_loop
+
+        return off_loop
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "COMMANDS",
     "GROUP_HELP",
     "Choice",
+    "CommandContext",
     "CommandSpec",
+    "Handler",
     "Identity",
     "Invocation",
     "OptionMeta",
     "Reply",
+    "Syntax",
     "find_command",
+    "off_loop",
     "option",
     "option_meta",
+    "sheet_panel",
+    "sheet_text",
 ]

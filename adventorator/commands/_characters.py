@@ -11,10 +11,20 @@ if TYPE_CHECKING:
     from adventorator.services.characters import CharacterRecord
 
 
-async def character_for(invocation: Invocation, name: str | None) -> CharacterRecord:
-    """The character called ``name`` in the campaign, else the player's active one."""
+async def character_for(
+    invocation: Invocation, name: str | None, *, own: bool = False
+) -> CharacterRecord:
+    """The character called ``name`` in the campaign, else the player's active one.
+
+    With ``own``, a named character must be the player's (the service refuses
+    another player's with PermissionDeniedError); the active one always is.
+    """
     ids = await invocation.app.lookup(invocation.identity)  # a read: creates no rows
     service = await invocation.app.characters()
+    if name and own:
+        return await service.own_character(
+            campaign_id=ids.campaign_id, actor_id=ids.player_id, name=name
+        )
     if name:
         return await service.get_by_name(ids.campaign_id, name)
     record = await service.get_active_character_for_user(ids.player_id, ids.campaign_id)
@@ -22,17 +32,11 @@ async def character_for(invocation: Invocation, name: str | None) -> CharacterRe
         campaign = invocation.identity.campaign_key
         raise NotFoundError(
             f"you have no character in campaign {campaign!r}: "
-            f"create one with {_create_hint(invocation)}"
+            f"create one with `{_create_hint(invocation)}`"
         )
     return record
 
 
 def _create_hint(invocation: Invocation) -> str:
-    """How to create a sheet, in the client's own syntax."""
-    if invocation.identity.client == "cli":
-        return "`adv sheet create --file SHEET.json`"
-    from adventorator.commands import find_command
-    from adventorator.commands._usage import usage
-
-    spec = find_command("sheet create")
-    return f"`{usage(spec, 'discord', ['json'])}`" if spec else "`/sheet create`"
+    """How to create a sheet, in the client's own syntax (from the registry)."""
+    return invocation.syntax.usage("sheet create", ["json"])

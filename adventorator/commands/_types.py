@@ -1,70 +1,34 @@
 """What every command is made of: options, an Invocation in, a Reply out.
 
-Options are frozen stdlib dataclasses whose fields carry an ``OptionMeta``
-(see ``option()``). The CLI, the Discord registration and dispatcher, and the
-planner all read these same fields. They are dataclasses rather than pydantic
-models so that ``adv roll`` never pays for importing pydantic.
+Options are frozen dataclasses of ``option()`` fields (see ``_options``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from adventorator.commands._options import OptionMeta, option, option_meta
+from adventorator.commands._syntax import Syntax
 from adventorator.identity import Identity
 
 if TYPE_CHECKING:
-    from adventorator.context import AppContext
+    from adventorator.commands._context import CommandContext
     from adventorator.rules.engine import Ruleset
 
-_META_KEY = "adventorator"
-
-
-@dataclass(frozen=True)
-class OptionMeta:
-    """How one option is presented by each client."""
-
-    help: str
-    positional: bool = False  # a CLI argument rather than --option
-    cli_flags: tuple[str, ...] = ()  # default: --field-name
-    min: int | None = None
-    max: int | None = None
-    cli: bool = True
-    discord: bool = True
-    autocomplete: bool = False  # Discord autocompletes it (character names)
-    placeholder: str | None = None  # shown in usage: --json '<sheet>'
-    planner: bool = True  # the planner may set it
-
-
-def option(
-    help: str,
-    *,
-    default: Any = dataclasses.MISSING,
-    positional: bool = False,
-    cli_flags: tuple[str, ...] = (),
-    min: int | None = None,
-    max: int | None = None,
-    cli: bool = True,
-    discord: bool = True,
-    autocomplete: bool = False,
-    placeholder: str | None = None,
-    planner: bool = True,
-) -> Any:
-    """A dataclass field that is a command option."""
-    meta = OptionMeta(
-        help, positional, cli_flags, min, max, cli, discord, autocomplete, placeholder, planner
-    )
-    return field(default=default, metadata={_META_KEY: meta})
-
-
-def option_meta(item: dataclasses.Field[Any]) -> OptionMeta:
-    meta = item.metadata.get(_META_KEY)
-    if not isinstance(meta, OptionMeta):
-        raise TypeError(f"option field {item.name!r} has no OptionMeta; declare it with option()")
-    return meta
+__all__ = [
+    "Choice",
+    "CommandSpec",
+    "Handler",
+    "Invocation",
+    "OptionMeta",
+    "Reply",
+    "option",
+    "option_meta",
+]
 
 
 @dataclass(frozen=True)
@@ -95,25 +59,30 @@ class Reply:
 
 
 class Invocation:
-    """Everything a handler may use: identity, randomness, rules and services.
+    """Everything a handler may use: identity, randomness, rules, services, syntax.
 
     The CLI leaves ``identity`` to be read from the settings on first use, and
     the ruleset defaults to D&D 5e, built on first use: commands that need
     neither (``roll``) never load the settings or the rules engine.
+    ``commands`` is the registry the invocation came from (``act`` plans over
+    it, and ``syntax`` words hints from it); clients pass ``COMMANDS``.
     """
 
     def __init__(
         self,
         *,
-        app: AppContext,
+        app: CommandContext,
         rng: random.Random,
         ruleset: Ruleset | None = None,
         identity: Identity | None = None,
+        commands: Iterable[CommandSpec] | None = None,
     ) -> None:
         self.app = app
         self.rng = rng
         self._ruleset = ruleset
         self._identity = identity
+        self._commands = None if commands is None else tuple(commands)
+        self._syntax: Syntax | None = None
 
     @property
     def ruleset(self) -> Ruleset:
@@ -128,6 +97,23 @@ class Invocation:
         if self._identity is None:
             self._identity = self.app.cli_identity()
         return self._identity
+
+    @property
+    def commands(self) -> tuple[CommandSpec, ...]:
+        """The registry: the one given, else the package's ``COMMANDS``."""
+        if self._commands is None:
+            # Read at call time: this module is part of the package that builds COMMANDS.
+            from adventorator.commands import COMMANDS
+
+            self._commands = COMMANDS
+        return self._commands
+
+    @property
+    def syntax(self) -> Syntax:
+        """How this invocation's client writes commands and options."""
+        if self._syntax is None:
+            self._syntax = Syntax(self.identity.client, self.commands)
+        return self._syntax
 
 
 Handler = Callable[[Invocation, Any], Coroutine[Any, Any, Reply]]

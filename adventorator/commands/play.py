@@ -50,10 +50,8 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
     from adventorator.play.narrator import run_orchestrator
 
     text = _message(options.message)
-    record = await character_for(invocation, options.character)
+    record = await character_for(invocation, options.character, own=True)
     ids = await invocation.app.resolve(invocation.identity)
-    if record.owner_id != ids.player_id:
-        raise InputError(f"{record.name!r} belongs to another player; act as your own character")
     turn = await run_orchestrator(
         app=invocation.app,
         ids=ids,
@@ -85,14 +83,14 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
 
 async def act(invocation: Invocation, options: ActOptions) -> Reply:
     """Plan a command from free text, then run it, guide, or offer choices."""
+    from adventorator.commands.planning import plan_act, resolve_plan
     from adventorator.llm import model_turn
-    from adventorator.play.planner import plan_text, resolve_plan
 
     text = _message(options.message)
     # One model turn for the plan and the command it runs (a planned ``do``
     # narrates within the same deadline, and offline if the planner failed).
     with model_turn():
-        plan, planner, notice = await plan_text(invocation, text)
+        plan, planner, notice = await plan_act(invocation, text)
         threshold = invocation.app.settings.planner_confidence_threshold
         outcome = await resolve_plan(invocation, plan, choose=options.choose, threshold=threshold)
     return outcome.to_reply(planner=planner, notice=notice)

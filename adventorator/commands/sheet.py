@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from adventorator.commands._sheet_view import sheet_panel, sheet_text
 from adventorator.commands._types import CommandSpec, Invocation, Reply, option
-from adventorator.commands._usage import command_ref
 from adventorator.errors import InputError
 from adventorator.identity import Client
 
@@ -89,8 +88,7 @@ async def list_sheets(invocation: Invocation, options: NoOptions) -> Reply:
     lines = [_list_line(s, active_id, s.owner_id == ids.player_id) for s in summaries]
     return Reply(
         text="\n".join(lines)
-        or "No characters in this campaign yet: "
-        f"`{command_ref('sheet create', invocation.identity.client)}`.",
+        or f"No characters in this campaign yet: `{invocation.syntax.command('sheet create')}`.",
         data={
             "characters": [
                 {
@@ -135,7 +133,7 @@ async def update(invocation: Invocation, options: SheetUpdateOptions) -> Reply:
 
 async def delete(invocation: Invocation, options: SheetDeleteOptions) -> Reply:
     if not options.yes:
-        confirm = "--yes" if invocation.identity.client == "cli" else "yes:True"
+        confirm = invocation.syntax.option("yes", command="sheet delete")
         raise InputError(f"deleting {options.name!r} cannot be undone: add {confirm} to confirm")
     ids = await invocation.app.resolve(invocation.identity)
     service = await invocation.app.characters()

@@ -1,7 +1,7 @@
 """From a verified interaction to a response: commands, buttons and autocomplete.
 
 No game logic lives here: a command runs through its registry handler, a button
-through ``planner.run_choice``. This module claims interaction ids (so a
+through ``commands.planning.run_choice``. This module claims interaction ids (so a
 redelivered interaction is answered with the stored response and never runs
 twice), defers slow commands and delivers their results in tracked background
 tasks.
@@ -278,7 +278,7 @@ class Dispatcher:
         return Handled(render.update(ran.data), choice.command, ran.outcome)
 
     async def _run_choice(self, ctx: InteractionContext, choice: Choice) -> _Ran:
-        from adventorator.play.planner import run_choice
+        from adventorator.commands.planning import run_choice
 
         try:
             reply = await run_choice(self._invocation(ctx), choice)

@@ -37,8 +37,8 @@ from adventorator.rules.srd import RulesError, parse_ability, parse_skill
 from adventorator.services.transcripts import NewEntry
 
 if TYPE_CHECKING:
-    from adventorator.context import AppContext
     from adventorator.llm import LLMClient, ModelTurn
+    from adventorator.play._context import PlayContext
     from adventorator.services.identities import ResolvedIdentity
     from adventorator.services.transcripts import TranscriptService
     from adventorator.sheet import CharacterSheet
@@ -135,7 +135,7 @@ class ProposalRejected(Exception):
 
 async def run_orchestrator(
     *,
-    app: AppContext,
+    app: PlayContext,
     ids: ResolvedIdentity,
     character_id: int,
     player_text: str,
@@ -266,7 +266,7 @@ class _Narrator:
     """The LLM narrator, falling back to the offline one (and saying so) on failure."""
 
     def __init__(
-        self, llm: LLMClient | None, app: AppContext, sheet: CharacterSheet, turn: ModelTurn
+        self, llm: LLMClient | None, app: PlayContext, sheet: CharacterSheet, turn: ModelTurn
     ) -> None:
         self._llm = llm
         self._settings = app.settings

@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
-from cachetools import TTLCache
 from sqlalchemy.exc import IntegrityError
 
 from adventorator.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
@@ -32,65 +29,19 @@ from adventorator.limits import (
     SHEETS_PER_CAMPAIGN,
     SHEETS_PER_PLAYER,
 )
-from adventorator.sheet import CharacterSheet, SheetError, parse_sheet_data
+from adventorator.services._read_cache import ReadCache
+from adventorator.services.character_records import (
+    CharacterRecord,
+    CharacterSummary,
+    summary_from_row,
+)
+from adventorator.sheet import CharacterSheet
 from adventorator.storage import repos
 from adventorator.storage.database import Database
 from adventorator.storage.models import Character
 from adventorator.text import name_key
 
-T = TypeVar("T")
-_MISSING = object()
-
-
-@dataclass(frozen=True)
-class CharacterRecord:
-    """A stored character: ids, owner and its validated sheet."""
-
-    id: int
-    campaign_id: int
-    owner_id: int
-    name: str
-    sheet: CharacterSheet
-    updated_at: datetime
-
-    @classmethod
-    def from_row(cls, row: Character) -> CharacterRecord:
-        """The record of a row; a SheetError naming the character if it no longer validates."""
-        try:
-            sheet = parse_sheet_data(row.sheet)
-        except SheetError as error:
-            raise SheetError(
-                f"the stored sheet of {row.name!r} no longer validates ({error.message}); "
-                "repair it with sheet update or replace it with sheet create --replace",
-                error.problems,
-            ) from None
-        return cls(
-            id=row.id,
-            campaign_id=row.campaign_id,
-            owner_id=row.owner_id,
-            name=row.name,
-            sheet=sheet,
-            updated_at=row.updated_at,
-        )
-
-
-@dataclass(frozen=True)
-class CharacterSummary:
-    """What a list shows of a character, read without validating its sheet.
-
-    ``level`` is None when the stored sheet is damaged (``damaged`` is then
-    True): the list still shows every other character.
-    """
-
-    id: int
-    name: str
-    owner_id: int
-    class_name: str
-    level: int | None
-
-    @property
-    def damaged(self) -> bool:
-        return self.level is None
+__all__ = ["WRITE_ATTEMPTS", "CharacterRecord", "CharacterService", "CharacterSummary"]
 
 
 class CharacterService:
@@ -105,10 +56,8 @@ class CharacterService:
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._database = database
-        self._cache: TTLCache[tuple[Any, ...], Any] = TTLCache(cache_size, ttl, timer=timer)
-        self._inflight: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
-        # Bumped by every invalidation, so a load that raced a write is not cached.
-        self._generation: dict[int, int] = {}
+        self._reads: ReadCache[int] = ReadCache(cache_size, ttl, timer=timer)
+        self._cached = self._reads.get
 
     # Reads ----------------------------------------------------------------
 
@@ -154,13 +103,22 @@ class CharacterService:
             raise NotFoundError(f"no character with id {character_id} in this campaign")
         return record
 
+    async def own_character(
+        self, *, campaign_id: int | None, actor_id: int | None, name: str
+    ) -> CharacterRecord:
+        """The actor's own character ``name``, to act as; PermissionDeniedError if not theirs."""
+        record = await self.get_by_name(campaign_id, name)
+        if record.owner_id != actor_id:
+            raise PermissionDeniedError(_not_yours(record.name, "act as"))
+        return record
+
     async def summaries(self, campaign_id: int | None) -> list[CharacterSummary]:
         """The campaign's characters, most recently updated first (bounded by the limits)."""
         if campaign_id is None:
             return []
         async with self._database.session_scope() as session:
             rows = await repos.character_summaries(session, campaign_id)
-        return [_summary(row) for row in rows]
+        return [summary_from_row(row) for row in rows]
 
     async def names(
         self, campaign_id: int | None, typed: str, *, limit: int = NAME_AUTOCOMPLETE_RESULTS
@@ -313,50 +271,11 @@ class CharacterService:
 
     def invalidate(self, campaign_id: int) -> None:
         """Forget every cached read of one campaign."""
-        self._generation[campaign_id] = self._generation.get(campaign_id, 0) + 1
-        for key in [key for key in self._cache if key[0] == campaign_id]:
-            self._cache.pop(key, None)
+        self._reads.invalidate(campaign_id)
 
     def clear(self) -> None:
         """Forget everything (e.g. when invalidations may have been missed)."""
-        # Loads in flight for a campaign never invalidated have no generation yet.
-        for campaign_id in {*self._generation, *(key[0] for key in self._inflight)}:
-            self._generation[campaign_id] = self._generation.get(campaign_id, 0) + 1
-        self._cache.clear()
-
-    async def _cached(self, key: Any, load: Callable[[Any], Awaitable[T]]) -> T:
-        value = self._cache.get(key, _MISSING)
-        if value is not _MISSING:
-            return value  # type: ignore[no-any-return]
-        pending = self._inflight.get(key)
-        if pending is not None:
-            try:
-                return await asyncio.shield(pending)
-            except asyncio.CancelledError:
-                task = asyncio.current_task()
-                if not pending.cancelled() or (task is not None and task.cancelling()):
-                    raise  # this caller was cancelled itself
-                # Only the caller that was loading for us was cancelled: load it ourselves.
-                return await self._cached(key, load)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
-        generation = self._generation.get(key[0], 0)
-        try:
-            value = await load(key)
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
-        except BaseException as error:
-            future.set_exception(error)
-            future.exception()  # retrieved here, so a lone loader does not warn
-            raise
-        finally:
-            self._inflight.pop(key, None)
-        # A cache of size 0 (ADVENTORATOR_CHARACTER_CACHE_SIZE=0) caches nothing.
-        if self._generation.get(key[0], 0) == generation and self._cache.maxsize > 0:
-            self._cache[key] = value
-        future.set_result(value)
-        return value
+        self._reads.clear()
 
 
 WRITE_ATTEMPTS = 40  # enough for every writer of a burst to land; then a clear conflict
@@ -385,25 +304,6 @@ async def _check_room(session: Any, campaign_id: int, owner_id: int) -> None:
         )
 
 
-def _summary(row: Any) -> CharacterSummary:
-    return CharacterSummary(
-        id=row["id"],
-        name=row["name"],
-        owner_id=row["owner_id"],
-        class_name=str(row["class_name"] or "?"),
-        level=_stored_level(row["level"]),
-    )
-
-
-def _stored_level(value: Any) -> int | None:
-    """A level read out of stored JSON: an int on SQLite, text on Postgres; None if damaged."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 20:
-        return value
-    return None
-
-
 async def _announce(session: Any, record: CharacterRecord) -> None:
     """Let other instances drop their cached reads of this campaign (on commit)."""
     await repos.notify_character_change(
@@ -420,6 +320,9 @@ async def _find(session: Any, campaign_id: int, name: str) -> Character:
 
 def _require_owner(row: Character, actor_id: int, action: str) -> None:
     if row.owner_id != actor_id:
-        raise PermissionDeniedError(
-            f"{row.name!r} belongs to another player; you may only {action} your own characters"
-        )
+        raise PermissionDeniedError(_not_yours(row.name, action))
+
+
+def _not_yours(name: str, action: str) -> str:
+    """The one wording of every refusal to touch another player's character."""
+    return f"{name!r} belongs to another player; you may only {action} your own characters"

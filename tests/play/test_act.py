@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from adventorator.errors import InputError, PermissionDeniedError
+from adventorator.commands import COMMANDS
+from adventorator.commands.planning import EXIT_AMBIGUOUS, EXIT_REJECTED, planner_commands
+from adventorator.errors import PermissionDeniedError
 from adventorator.llm import count_tokens
-from adventorator.play.planner import EXIT_AMBIGUOUS, EXIT_REJECTED, planner_commands
 from tests.fakes.openai_server import FakeLLMServer
 from tests.play.conftest import (
     MODEL,
@@ -80,7 +81,7 @@ async def test_the_planner_prompt_keeps_whole_commands_within_the_budget(
     request = fake_llm.requests[0]
     assert count_tokens(request.messages, model=MODEL) <= budget
     offered = re.findall(r"^- ([a-z ]+):", request.messages[0]["content"], re.MULTILINE)
-    registry = list(planner_commands())
+    registry = list(planner_commands(COMMANDS))
     assert 0 < len(offered) < len(registry)  # some, not all, and not none
     assert offered == registry[: len(offered)]  # whole commands, in registry order
 
@@ -262,7 +263,7 @@ async def test_a_planned_do_for_another_players_character_is_refused(
     await llm_table.create(fighter_json("Bobby"), user="bob")
     fake_llm.reply_json(plan("do", message="I sneak past", character="Bobby"))
 
-    with pytest.raises(InputError, match="'Bobby' belongs to another player"):
+    with pytest.raises(PermissionDeniedError, match="'Bobby' belongs to another player"):
         await llm_table.act("sneak as Bobby")
 
     assert await llm_table.rows() == []

@@ -118,7 +118,7 @@ def test_do_without_a_character_is_a_one_line_error(adv: Adv) -> None:
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
         "error: you have no character in campaign 'default': "
-        "create one with `adv sheet create --file SHEET.json`"
+        "create one with `adv sheet create --json '<sheet>'`"
     ]
     assert adv.json("transcript", "show")["entries"] == []
 

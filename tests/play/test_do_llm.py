@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from adventorator.errors import InputError
+from adventorator.errors import InputError, PermissionDeniedError
 from adventorator.llm import count_tokens
 from tests.fakes.openai_server import FakeLLMServer
 from tests.play.conftest import (
@@ -251,7 +251,7 @@ async def test_acting_as_another_players_character_is_refused_before_any_call(
 ) -> None:
     await llm_table.create(fighter_json("Bobby"), user="bob")
 
-    with pytest.raises(InputError, match="'Bobby' belongs to another player"):
+    with pytest.raises(PermissionDeniedError, match="'Bobby' belongs to another player"):
         await llm_table.do("I sneak past the guard", character_name="bobby")
 
     assert fake_llm.requests == []

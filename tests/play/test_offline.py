@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from adventorator.commands._types import Reply
+from adventorator.commands import Reply
+from adventorator.commands.planning import EXIT_AMBIGUOUS, EXIT_REJECTED
 from adventorator.errors import InputError
-from adventorator.play.planner import EXIT_AMBIGUOUS, EXIT_REJECTED
 from tests.play.conftest import ROGUE, Table, assert_full_turn, data, fighter_json, rogue_sheet
 
 SNEAK = "I sneak past the sleeping guard"

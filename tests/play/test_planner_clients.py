@@ -10,11 +10,18 @@ from typing import Any
 
 import pytest
 
-from adventorator.commands import Choice, option_meta
+from adventorator.commands import COMMANDS, Choice, Syntax, option_meta
+from adventorator.commands.planning import catalogue_text, execute, planner_commands, run_choice
 from adventorator.identity import Client
-from adventorator.play.planner import catalogue_text, execute, planner_commands, run_choice
 from tests.fakes.openai_server import FakeLLMServer
 from tests.play.conftest import MakeTable, Table, data, llm_settings
+
+
+def _catalogue_line(client: Client, command: str) -> str:
+    """The planner catalogue's line for ``command`` on ``client``."""
+    text = catalogue_text(COMMANDS, Syntax(client, COMMANDS))
+    return text.split(f"- {command}:")[1].split("\n")[0]
+
 
 # The least each command with a restricted option needs to run.
 BASE_ARGS: dict[str, dict[str, Any]] = {
@@ -32,7 +39,7 @@ def _value_for(annotation: Any) -> Any:
 def client_cases() -> list[Any]:
     """(client, command, option, value) for every planner option a client does not offer."""
     cases = []
-    for name, spec in planner_commands().items():
+    for name, spec in planner_commands(COMMANDS).items():
         for item in spec.fields():
             meta = option_meta(item)
             for client in CLIENTS:
@@ -50,7 +57,7 @@ def client_cases() -> list[Any]:
 def range_cases() -> list[Any]:
     """(client, command, option, value) just outside every min/max, on each client offering it."""
     cases = []
-    for name, spec in planner_commands().items():
+    for name, spec in planner_commands(COMMANDS).items():
         for item in spec.fields():
             meta = option_meta(item)
             for client in CLIENTS:
@@ -76,13 +83,16 @@ async def test_an_option_the_client_lacks_is_refused(
 ) -> None:
     args = {**BASE_ARGS[command], name: value}
 
-    outcome = await execute(
-        offline_table.invocation(client=client), planner_commands(), command, args
-    )
+    outcome = await execute(offline_table.invocation(client=client), command, args)
 
     assert (outcome.status, outcome.result) == ("needs_arguments", None)
     assert f"has no option {name!r} on Discord" in outcome.message
-    assert f"{name}:" not in catalogue_text(client).split(f"- {command}:")[1].split("\n")[0]
+    assert (
+        f"{name}:"
+        not in catalogue_text(COMMANDS, Syntax(client, COMMANDS))
+        .split(f"- {command}:")[1]
+        .split("\n")[0]
+    )
 
 
 @pytest.mark.parametrize(("client", "command", "name", "value"), range_cases())
@@ -91,9 +101,7 @@ async def test_a_value_outside_the_options_limits_is_refused(
 ) -> None:
     args = {**BASE_ARGS[command], name: value}
 
-    outcome = await execute(
-        offline_table.invocation(client=client), planner_commands(), command, args
-    )
+    outcome = await execute(offline_table.invocation(client=client), command, args)
 
     assert (outcome.status, outcome.result) == ("needs_arguments", None)
     assert f"{name}: must be at" in outcome.message
@@ -101,8 +109,8 @@ async def test_a_value_outside_the_options_limits_is_refused(
 
 
 def test_the_catalogue_offers_each_client_its_own_options_with_their_limits() -> None:
-    cli_roll = catalogue_text("cli").split("- roll:")[1].split("\n")[0]
-    discord_roll = catalogue_text("discord").split("- roll:")[1].split("\n")[0]
+    cli_roll = _catalogue_line("cli", "roll")
+    discord_roll = _catalogue_line("discord", "roll")
     assert "times (1 to 100):" in cli_roll
     assert "stats:" in cli_roll
     assert "times" not in discord_roll
