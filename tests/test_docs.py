@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import typer
 
-from adventorator.cli._app import build_app
+from adventorator.cli import build_app
 from adventorator.commands import COMMANDS, option_meta
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")

@@ -16,8 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adventorator.commands import COMMANDS, GROUP_HELP, CommandSpec, find_command, option_meta
-from adventorator.commands._types import OptionMeta
+from adventorator.commands import (
+    COMMANDS,
+    GROUP_HELP,
+    CommandSpec,
+    OptionMeta,
+    find_command,
+    option_meta,
+)
 from adventorator.discord_webhook._payload import BadInteraction
 from adventorator.errors import InputError
 

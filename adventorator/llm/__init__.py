@@ -13,6 +13,7 @@ Public API:
 * ``ModelTurn``, ``model_turn()`` — one turn's shared deadline and retries, and
   its first failure (``llm.turn``); ``shorten(text, limit)`` cuts model text.
 * ``count_tokens(messages, model=...)`` — prompt tokens, offline.
+* ``response_format_for(Model)`` — the JSON schema a structured call sends.
 * Prompts: ``summarize_sheet_for_prompt``, ``build_narrator_messages``,
   ``build_narration_messages``, ``build_planner_messages``.
 * The offline narrator: ``offline_proposal``, ``offline_narration``,
@@ -21,6 +22,7 @@ Public API:
 
 from __future__ import annotations
 
+from adventorator.llm._structured import response_format_for
 from adventorator.llm.bounds import shorten
 from adventorator.llm.client import RETRY_AFTER_CAP, LLMClient
 from adventorator.llm.prompts import (
@@ -56,6 +58,7 @@ __all__ = [
     "model_turn",
     "offline_narration",
     "offline_proposal",
+    "response_format_for",
     "shorten",
     "summarize_sheet_for_prompt",
 ]

@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import event, select
 from typer.testing import CliRunner, Result
 
-from adventorator.cli._app import build_app
+from adventorator.cli import build_app
 from adventorator.config import load_settings
 from adventorator.identity import Identity
 from adventorator.services.characters import CharacterRecord, CharacterService

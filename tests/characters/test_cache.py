@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from adventorator.commands import character, check, sheet
-from adventorator.commands._types import Invocation, Reply
+from adventorator.commands import Invocation, Reply, character, check, sheet
 from adventorator.context import AppContext
 from adventorator.errors import NotFoundError
 from adventorator.rules.engine import Dnd5eRuleset

@@ -11,8 +11,7 @@ import random
 
 import pytest
 
-from adventorator.commands import character, check, sheet
-from adventorator.commands._types import Invocation
+from adventorator.commands import Invocation, character, check, sheet
 from adventorator.context import AppContext
 from adventorator.errors import NotFoundError
 from adventorator.rules.engine import Dnd5eRuleset

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from adventorator.commands._checks import off_loop
-from adventorator.commands._types import Invocation
+from adventorator.commands import Invocation, off_loop
 from adventorator.commands.check import CheckOptions, check
 from adventorator.context import AppContext
 from adventorator.rules.dice import DiceStatsError

@@ -421,7 +421,7 @@ def test_embedded_default_database(cli_env: dict[str, str], isolated_env: Path) 
 
 @pytest.fixture
 def runner_app(isolated_env: Path) -> Any:
-    from adventorator.cli._app import build_app
+    from adventorator.cli import build_app
 
     return build_app()
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from adventorator.cli._app import build_app
+from adventorator.cli import build_app
 from adventorator.limits import (
     REPLY_CHART_ROWS,
     REPLY_DICE_ROLLED,
@@ -268,7 +268,7 @@ def test_roll_times_bounds_explosions_across_the_reply(isolated_env: Path) -> No
     """Each of the rolls gets an equal share of REPLY_DICE_ROLLED, explosions included."""
     import asyncio
 
-    from adventorator.commands._types import Invocation
+    from adventorator.commands import Invocation
     from adventorator.commands.roll import RollOptions, roll
     from adventorator.context import AppContext
     from adventorator.rules.dice import DiceLimitError

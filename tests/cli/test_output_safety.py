@@ -23,9 +23,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from adventorator.cli._app import build_app
-from adventorator.cli._run import render
-from adventorator.commands._types import Reply
+from adventorator.cli import build_app, render
+from adventorator.commands import Reply
 from adventorator.text import BIDI_CONTROLS
 from tests.fakes.openai_server import FakeLLMServer
 
@@ -125,7 +124,7 @@ def test_markup_names_print_as_themselves_on_a_terminal(adv: Any, name: str) -> 
 def test_the_sheet_panel_escapes_user_text() -> None:
     from rich.console import Console
 
-    from adventorator.commands._sheet_view import sheet_panel
+    from adventorator.commands import sheet_panel
     from adventorator.sheet import parse_sheet_json
 
     for name in MARKUP_NAMES:

@@ -38,7 +38,7 @@ COMMANDS = (
 
 @pytest.fixture
 def cli(isolated_env: Path) -> Any:
-    from adventorator.cli._app import build_app
+    from adventorator.cli import build_app
 
     return build_app()
 

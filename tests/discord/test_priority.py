@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from adventorator.discord_webhook._priority import AckFirst
+from adventorator.discord_webhook import AckFirst
 
 
 async def _settle() -> None:

@@ -8,8 +8,12 @@ from typing import Any
 import pytest
 
 from adventorator.commands import COMMANDS, option_meta
-from adventorator.discord_webhook import application_commands
-from adventorator.discord_webhook._commands import OptionCoercer, describe, parse_command
+from adventorator.discord_webhook import (
+    OptionCoercer,
+    application_commands,
+    describe,
+    parse_command,
+)
 from adventorator.errors import InputError
 
 TYPES = {"str": 3, "int": 4, "bool": 5, "float": 10}

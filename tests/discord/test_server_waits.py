@@ -14,11 +14,11 @@ from typing import Any
 import httpx
 import pytest
 
-from adventorator.discord_webhook import application_commands
-from adventorator.discord_webhook._discord_api import (
+from adventorator.discord_webhook import (
     DEFAULT_RETRY_AFTER_S,
     MAX_ATTEMPTS,
     MAX_RETRY_AFTER_S,
+    application_commands,
     register_commands,
 )
 from tests.discord.conftest import StartWebhook

@@ -16,8 +16,7 @@ import pytest
 from adventorator.config import load_settings
 from adventorator.errors import LLMError
 from adventorator.limits import LLM_REPLY_TOKENS
-from adventorator.llm import CallRecord, LLMClient, LLMStats, count_tokens
-from adventorator.llm._structured import response_format_for
+from adventorator.llm import CallRecord, LLMClient, LLMStats, count_tokens, response_format_for
 from adventorator.play.proposals import Narration, NarratorProposal, PlannerOutput
 from tests.fakes.openai_server import FakeLLMServer, free_port
 from tests.llm.helpers import MODEL, TEST_KEY

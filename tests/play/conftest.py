@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from adventorator.commands import character, play, sheet
-from adventorator.commands._types import Invocation, Reply
+from adventorator.commands import Invocation, Reply, character, play, sheet
 from adventorator.context import AppContext
 from adventorator.identity import Client, Identity
 from adventorator.rules.engine import Dnd5eRuleset

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from adventorator.commands._types import Reply
+from adventorator.commands import Reply
 from adventorator.errors import InputError
 from tests.fakes.openai_server import FakeLLMServer, free_port
 from tests.play.conftest import (

@@ -15,8 +15,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from adventorator.commands import sheet
-from adventorator.commands._types import Invocation
+from adventorator.commands import Invocation, sheet
 from adventorator.context import AppContext
 from adventorator.identity import Identity
 from adventorator.sheet import parse_sheet_data

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from adventorator.cli._app import build_app
+from adventorator.cli import build_app
 from tests.conftest import PostgresServer
 from tests.fakes.openai_server import FakeLLMServer, free_port
 

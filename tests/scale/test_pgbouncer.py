@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from adventorator.commands import check, play, roll, sheet
-from adventorator.commands._types import Invocation
+from adventorator.commands import Invocation, check, play, roll, sheet
 from adventorator.context import AppContext
 from adventorator.identity import Identity
 from adventorator.storage import migrate
