@@ -46,7 +46,9 @@ class Reply:
 
     ``text`` is always present and plain. ``markdown`` is the Discord rendering
     when it differs; ``rich`` builds a terminal renderable lazily, so handlers
-    never import rich; ``data`` is what ``--json`` prints.
+    never import rich; ``data`` is what ``--json`` prints. ``transcript_ids``
+    are the transcript lines the command wrote (marked if a client cannot
+    deliver the reply).
     """
 
     text: str
@@ -56,6 +58,7 @@ class Reply:
     ephemeral: bool = False
     choices: tuple[Choice, ...] = ()
     exit_code: int = 0
+    transcript_ids: tuple[int, ...] = ()
 
 
 class Invocation:

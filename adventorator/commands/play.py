@@ -78,6 +78,7 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
         markdown="\n".join(markdown_lines),
         data=turn.to_json(),
         ephemeral=turn.rejected,
+        transcript_ids=turn.transcript_ids,
     )
 
 
