@@ -1,0 +1,98 @@
+"""What handling an interaction produces, and running a handler so nothing escapes.
+
+A user error becomes an ephemeral message, a bug is logged and answered with
+a generic one: whatever the handler does, the interaction gets an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from adventorator.commands import COMMANDS, Choice, CommandSpec, Invocation, Reply
+from adventorator.discord_webhook import _render as render
+from adventorator.errors import AdventoratorError, PoolExhaustedError
+from adventorator.rules.engine import Dnd5eRuleset
+
+if TYPE_CHECKING:
+    from adventorator.context import AppContext
+    from adventorator.discord_webhook._metrics import Metrics
+    from adventorator.discord_webhook._payload import InteractionContext
+
+log = logging.getLogger("adventorator.discord")
+
+INTERNAL_ERROR = "error: something went wrong on our side; it has been logged"
+
+
+@dataclass(frozen=True)
+class Handled:
+    """The response to send, and how to count it."""
+
+    response: dict[str, Any]
+    command: str = "-"
+    outcome: str = "ok"
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A handler's result as Discord message data; ``reply`` is None when it failed."""
+
+    data: dict[str, Any]
+    outcome: str
+    reply: Reply | None = None
+
+
+class Runner:
+    """Runs registry handlers (and planner choices) for interactions."""
+
+    def __init__(self, app: AppContext, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+        self._ruleset = Dnd5eRuleset()
+
+    def invocation(self, ctx: InteractionContext) -> Invocation:
+        return Invocation(
+            app=self.app,
+            rng=random.Random(),
+            ruleset=self._ruleset,
+            identity=ctx.identity,
+            commands=COMMANDS,
+        )
+
+    async def command(self, ctx: InteractionContext, spec: CommandSpec, options: Any) -> Ran:
+        """Run a slash command; its buttons (if any) point back at this interaction."""
+        invocation = self.invocation(ctx)
+        return await self._guarded(
+            f"/{spec.name}", ctx, lambda: spec.handler(invocation, options), buttons_for=ctx.id
+        )
+
+    async def choice(self, ctx: InteractionContext, choice: Choice) -> Ran:
+        """Run the command behind a clicked button."""
+        from adventorator.commands.planning import run_choice
+
+        invocation = self.invocation(ctx)
+        return await self._guarded(
+            f"choice {choice.command}", ctx, lambda: run_choice(invocation, choice)
+        )
+
+    async def _guarded(
+        self,
+        label: str,
+        ctx: InteractionContext,
+        work: Callable[[], Awaitable[Reply]],
+        *,
+        buttons_for: str | None = None,
+    ) -> Ran:
+        try:
+            reply = await work()
+        except AdventoratorError as error:
+            if isinstance(error, PoolExhaustedError):
+                self.metrics.pool_exhausted.inc()
+            return Ran(render.error_message(error), "error")
+        except Exception:
+            log.exception("%s failed (interaction %s)", label, ctx.id)
+            return Ran(render.notice(INTERNAL_ERROR), "failed")
+        return Ran(render.message(reply, interaction_id=buttons_for), "ok", reply)

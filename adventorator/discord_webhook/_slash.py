@@ -1,0 +1,90 @@
+"""Slash commands: parse, claim the id, then answer now or defer.
+
+Three paths, by what the registry says of the command:
+
+* ``slow`` (may call the LLM): claimed with the deferral as its stored
+  response, acknowledged with "thinking…", run in the background;
+* ``pure`` (changes nothing): run first, then claimed together with its
+  answer in one statement;
+* otherwise: claimed, run, and the answer stored for redeliveries.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+from adventorator.commands import COMMANDS, CommandSpec
+from adventorator.discord_webhook import _render as render
+from adventorator.discord_webhook._commands import OptionCoercer, parse_command
+from adventorator.discord_webhook._handled import Handled
+from adventorator.discord_webhook._idempotency import choices_meta
+from adventorator.errors import AdventoratorError
+
+if TYPE_CHECKING:
+    from adventorator.discord_webhook._deferred import FollowUps
+    from adventorator.discord_webhook._handled import Runner
+    from adventorator.discord_webhook._idempotency import Claims
+    from adventorator.discord_webhook._payload import InteractionContext
+
+_TOP_LEVEL = frozenset(spec.path[0] for spec in COMMANDS)
+
+
+class SlashCommands:
+    """Answers APPLICATION_COMMAND interactions."""
+
+    def __init__(self, runner: Runner, claims: Claims, followups: FollowUps) -> None:
+        self.runner = runner
+        self.claims = claims
+        self.followups = followups
+        self._coercer = OptionCoercer()
+
+    async def __call__(self, ctx: InteractionContext) -> Handled:
+        name = str(ctx.data.get("name", ""))
+        name = name if name in _TOP_LEVEL else "unknown"  # bounded metric labels
+        try:
+            call = parse_command(ctx.data)
+            options = self._coercer.coerce(call.spec, call.args)
+        except AdventoratorError as error:
+            return Handled(render.respond(render.error_message(error)), name, "invalid")
+        spec = call.spec
+        if spec.slow:
+            return await self._deferred(ctx, spec, options)
+        if spec.pure:
+            return await self._pure(ctx, spec, options)
+        replayed = await self.claims.claim(ctx, kind="command", command=spec.name)
+        if replayed is not None:
+            return replayed
+        ran = await self.runner.command(ctx, spec, options)
+        response = render.respond(ran.data)
+        await self.claims.finish(ctx.id, response=response, meta=choices_meta(ran.reply))
+        return Handled(response, spec.name, ran.outcome)
+
+    async def _deferred(self, ctx: InteractionContext, spec: CommandSpec, options: Any) -> Handled:
+        deferral = {"type": render.DEFERRED_CHANNEL_MESSAGE}
+        replayed = await self.claims.claim(
+            ctx, kind="command", command=spec.name, response=deferral
+        )
+        if replayed is not None:
+            return replayed
+        run = functools.partial(self.runner.command, ctx, spec, options)
+        self.followups.defer(ctx, spec.name, run, edit_component=False)
+        return Handled(deferral, spec.name, "deferred")
+
+    async def _pure(self, ctx: InteractionContext, spec: CommandSpec, options: Any) -> Handled:
+        """Run first, then claim with the response: one statement instead of two.
+
+        Safe because a pure command changes nothing: when a redelivery races
+        this one, both compute, one claim wins, and both answer with its result.
+        """
+        ran = await self.runner.command(ctx, spec, options)
+        response = render.respond(ran.data)
+        replayed = await self.claims.claim(
+            ctx,
+            kind="command",
+            command=spec.name,
+            response=response,
+            meta=choices_meta(ran.reply),
+            finished=True,
+        )
+        return replayed if replayed is not None else Handled(response, spec.name, ran.outcome)
