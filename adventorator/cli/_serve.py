@@ -38,19 +38,19 @@ def serve(
 ) -> None:
     """Serve the Discord interactions endpoint: POST /interactions, GET /healthz, GET /metrics.
 
-    Needs DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID. Put it behind an
-    HTTPS reverse proxy and set https://HOST/interactions as the application's
-    Interactions Endpoint URL.
+    POST /interactions needs DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID;
+    without them it answers 503 while /healthz and /metrics work (a malformed
+    value stops the server at once). Put it behind an HTTPS reverse proxy and
+    set https://HOST/interactions as the application's Interactions Endpoint URL.
     """
 
     async def check(app: AppContext) -> None:
-        from adventorator.discord_webhook._health import config_problem
+        from adventorator.services.health import check_discord
 
-        problem = config_problem(app)
-        if problem is not None:
-            raise ConfigError(
-                f"{problem}: the public key and the application id are needed to serve"
-            )
+        # Missing keys only disable the endpoint (the app logs it); a typo is fatal.
+        error = check_discord(app.settings).error
+        if error is not None:
+            raise ConfigError(error)
 
     run_async(ctx, check)
     import uvicorn
@@ -93,24 +93,19 @@ def register(
 
     async def work(app: AppContext) -> list[dict[str, Any]]:
         from adventorator.discord_webhook._discord_api import new_client, register_commands
+        from adventorator.services.health import APPLICATION_ID, BOT_TOKEN, check_discord, not_set
 
         settings = app.settings
-        missing = [
-            name
-            for name, value in (
-                ("DISCORD_BOT_TOKEN", settings.discord_bot_token),
-                ("DISCORD_APPLICATION_ID", settings.discord_application_id),
-            )
-            if not (value or "").strip()
-        ]
+        discord = check_discord(settings)
+        missing = discord.missing(BOT_TOKEN, APPLICATION_ID)
         if missing:
             raise ConfigError(
-                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: "
-                "the bot token and the application id are needed to register (or use --dry-run)"
+                f"{not_set(missing)}: the bot token and the application id are needed to "
+                "register (or use --dry-run)"
             )
-        application_id = str(settings.discord_application_id).strip()
-        if not application_id.isdigit():
-            raise ConfigError("DISCORD_APPLICATION_ID must be the numeric application id")
+        if APPLICATION_ID in discord.problems:
+            raise ConfigError(discord.problems[APPLICATION_ID])
+        application_id = str(discord.application_id)
         async with new_client(settings.discord_api_base) as client:
             return await register_commands(
                 client,

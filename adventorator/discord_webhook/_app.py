@@ -31,7 +31,7 @@ from adventorator.context import AppContext
 from adventorator.discord_webhook import _render as render
 from adventorator.discord_webhook._discord_api import InteractionAPI, Sleep, new_client
 from adventorator.discord_webhook._dispatch import Dispatcher, Handled
-from adventorator.discord_webhook._health import HealthCheck
+from adventorator.discord_webhook._health import HealthCheck, discord_settings
 from adventorator.discord_webhook._metrics import Metrics
 from adventorator.discord_webhook._payload import TYPE_NAMES, BadInteraction, parse_payload
 from adventorator.discord_webhook._verify import SignatureVerifier, parse_public_key
@@ -39,6 +39,7 @@ from adventorator.errors import AdventoratorError, DatabaseError, PoolExhaustedE
 
 if TYPE_CHECKING:
     from adventorator.llm import LLMClient, LLMStats
+    from adventorator.services.health import DiscordCheck
 
 log = logging.getLogger("adventorator.discord")
 
@@ -103,14 +104,11 @@ async def _read_body(request: Request, within: float) -> bytes:
     return b"".join(chunks)
 
 
-def _verifier(app_context: AppContext) -> SignatureVerifier | None:
-    """The verifier, or None (every request 401, /healthz says why) when not configured."""
-    try:
-        key = app_context.settings.discord_public_key
-        return SignatureVerifier(parse_public_key(key)) if key else None
-    except AdventoratorError as error:
-        log.error("cannot verify interactions: %s", error.message)
+def _verifier(context: AppContext, discord: DiscordCheck) -> SignatureVerifier | None:
+    """The verifier, or None when the keys are missing or malformed (every request 503)."""
+    if not discord.serving:
         return None
+    return SignatureVerifier(parse_public_key(context.settings.discord_public_key or ""))
 
 
 async def _listen_for_cache_changes(context: AppContext) -> None:
@@ -133,15 +131,18 @@ def create_app(
     ``sleep`` is how follow-ups wait before a retry (a test passes one that returns at once).
     """
     context = app_context if app_context is not None else AppContext()
-    verifier = _verifier(context)
+    discord = discord_settings(context)
+    verifier = _verifier(context, discord)
     metrics = Metrics(llm_stats=lambda: _llm_stats(context))
     dispatcher = Dispatcher(context, metrics)
-    health = HealthCheck(context)
+    health = HealthCheck(context, discord)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # httpx logs request URLs at INFO, and follow-up URLs carry the token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
+        if verifier is None:  # one line at start-up; /healthz and the 503s repeat it
+            log.warning("%s; serving /healthz and /metrics only", discord.disabled_reason())
         settings = context.settings
         client = new_client(settings.discord_api_base)
         dispatcher.api = InteractionAPI(client, settings.discord_application_id or "", sleep=sleep)
@@ -176,6 +177,9 @@ def create_app(
 
     @app.post("/interactions")
     async def interactions(request: Request) -> Response:
+        if verifier is None:  # not configured: say so instead of refusing every signature
+            metrics.count("unknown", "-", "disabled")
+            return _json(503, {"error": discord.disabled_reason()}, close=True)
         started = time.perf_counter()
         try:
             with metrics.bodies_reading.track_inprogress():
@@ -206,13 +210,13 @@ def create_app(
 
 
 async def _verified_body(
-    request: Request, verifier: SignatureVerifier | None, read_within: float
+    request: Request, verifier: SignatureVerifier, read_within: float
 ) -> bytes:
     """The body of a request signed by Discord; _Refused (401, 408, 413...) otherwise."""
     signature = request.headers.get("x-signature-ed25519")
     timestamp = request.headers.get("x-signature-timestamp")
     unauthorized = _Refused(401, _UNAUTHORIZED["error"], "unauthorized")
-    if verifier is None or not signature or not timestamp:
+    if not signature or not timestamp:
         raise unauthorized
     body = await _read_body(request, read_within)
     if not verifier.verify(signature, timestamp, body):

@@ -1,64 +1,70 @@
-"""``GET /healthz``: configuration, database and schema, each reported on its own.
+"""``GET /healthz``: the shared checks of ``services.health``, as JSON.
 
 The endpoint is unauthenticated, so a failing database is reported only as
 "database unavailable": the reason (which names host, port, database and
 user) goes to the log, once per change, and ``adv doctor`` shows it in full.
+Without the Discord keys the server is still healthy: ``config`` says the
+interactions endpoint is disabled, and why.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
 from adventorator.errors import AdventoratorError
+from adventorator.services.health import DatabaseCheck, DiscordCheck, check_database, check_discord
 
 if TYPE_CHECKING:
     from adventorator.context import AppContext
 
 log = logging.getLogger("adventorator.discord")
 
-DATABASE_TIMEOUT_S = 5.0
 UNAVAILABLE = "database unavailable"
 
 
-def config_problem(app: AppContext) -> str | None:
-    """What is missing to serve interactions, or None."""
-    from adventorator.discord_webhook._verify import parse_public_key
+def discord_settings(app: AppContext) -> DiscordCheck:
+    """The Discord check; settings that cannot even be read count as a problem."""
+    try:
+        return check_discord(app.settings)
+    except AdventoratorError as error:
+        return DiscordCheck(unset=(), problems={"settings": error.message}, application_id=None)
 
-    settings = app.settings
-    missing = [
-        name
-        for name, value in (
-            ("DISCORD_PUBLIC_KEY", settings.discord_public_key),
-            ("DISCORD_APPLICATION_ID", settings.discord_application_id),
-        )
-        if not (value or "").strip()
-    ]
-    if missing:
-        return f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set"
-    parse_public_key(settings.discord_public_key or "")
-    return None
+
+def config_report(discord: DiscordCheck) -> dict[str, Any]:
+    """The ``config`` check: malformed keys fail it; missing ones disable the endpoint."""
+    if discord.error is not None:
+        return {"ok": False, "error": discord.error}
+    if not discord.serving:
+        return {"ok": True, "interactions": "disabled", "detail": discord.disabled_reason()}
+    return {"ok": True, "interactions": "enabled"}
+
+
+def database_report(check: DatabaseCheck) -> dict[str, dict[str, Any]]:
+    """The ``database`` and ``migrations`` checks, without saying where the database is."""
+    if not check.reachable:
+        unavailable = {"ok": False, "error": UNAVAILABLE}
+        return {"database": unavailable, "migrations": dict(unavailable)}
+    migrations: dict[str, Any] = {"ok": check.schema_current, "state": check.schema}
+    advice = check.schema_advice()
+    if advice is not None:
+        migrations["error"] = f"schema is {check.schema}: {advice}"
+    return {"database": {"ok": True}, "migrations": migrations}
 
 
 class HealthCheck:
     """The health report of one app; logs a database failure when its reason changes."""
 
-    def __init__(self, app: AppContext) -> None:
+    def __init__(self, app: AppContext, discord: DiscordCheck) -> None:
         self.app = app
+        self._config = config_report(discord)  # the settings do not change while serving
         self._last_problem: str | None = None
 
     async def __call__(self) -> tuple[bool, dict[str, Any]]:
         """(healthy, report): every check with ``ok`` and, when failing, ``error``."""
-        checks: dict[str, dict[str, Any]] = {}
-        try:
-            problem = config_problem(self.app)
-        except AdventoratorError as error:
-            problem = error.message
-        checks["config"] = {"ok": problem is None, **({"error": problem} if problem else {})}
-        database, detail = await _database_checks(self.app)
-        self._log_change(detail)
-        checks.update(database)
+        database = await check_database(self.app)
+        self._log_change(database.problem)
+        checks = {"config": dict(self._config), **database_report(database)}
         healthy = all(check["ok"] for check in checks.values())
         return healthy, {"status": "ok" if healthy else "fail", "checks": checks}
 
@@ -70,22 +76,3 @@ class HealthCheck:
             else:
                 log.info("healthz: the database is reachable again")
         self._last_problem = problem
-
-
-async def _database_checks(app: AppContext) -> tuple[dict[str, dict[str, Any]], str | None]:
-    """The database and migrations checks, and why the database failed (for the log only)."""
-    from adventorator.storage import migrate
-
-    unavailable = {"ok": False, "error": UNAVAILABLE}
-    try:
-        database = await app.database(check_schema=False)
-        state = await asyncio.wait_for(migrate.schema_state(database), DATABASE_TIMEOUT_S)
-    except AdventoratorError as error:
-        return {"database": unavailable, "migrations": unavailable}, error.message
-    except TimeoutError:
-        failed = {"database": unavailable, "migrations": unavailable}
-        return failed, f"no answer within {DATABASE_TIMEOUT_S:g} s"
-    migrations: dict[str, Any] = {"ok": state is migrate.SchemaState.CURRENT, "state": state.value}
-    if not migrations["ok"]:
-        migrations["error"] = f"schema is {state.value}: run `adv db upgrade`"
-    return {"database": {"ok": True}, "migrations": migrations}, None

@@ -7,8 +7,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,10 @@ from tests.fakes.openai_server import free_port
 
 ADV = Path(sys.executable).parent / "adv"
 BOT_TOKEN = "bot-token-for-tests"
+DISABLED = (
+    "the interactions endpoint is disabled until DISCORD_PUBLIC_KEY and "
+    "DISCORD_APPLICATION_ID are set"
+)
 
 
 @pytest.fixture
@@ -49,41 +54,76 @@ def adv(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def served(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    assert adv("db", "upgrade", env=env).returncode == 0
+@dataclass
+class Served:
+    """One ``adv serve`` process; a thread collects its log (stderr) line by line."""
+
+    process: subprocess.Popen[str]
+    base_url: str
+    log: list[str]
+    reader: threading.Thread
+
+    def stop(self, *, timeout: float = 20) -> str:
+        """SIGTERM, wait for the exit, and return the whole log."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=timeout)
+        self.reader.join(timeout=timeout)
+        return "".join(self.log)
+
+
+def start_serve(env: dict[str, str]) -> Served:
+    """Start ``adv serve`` and return once uvicorn says it is listening (or fail)."""
     port = free_port()
     process = subprocess.Popen(
         [str(ADV), "serve", "--port", str(port), "--log-level", "info"],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"adv serve did not come up: {process.communicate()[1]}")
-            time.sleep(0.1)
-        yield process, base_url
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+    log: list[str] = []
+    listening = threading.Event()
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            log.append(line)
+            if "Uvicorn running on" in line:  # logged once the socket is bound
+                listening.set()
+        listening.set()  # the process ended: stop waiting
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    served = Served(process, f"http://127.0.0.1:{port}", log, reader)
+    if not listening.wait(30) or process.poll() is not None:
+        process.kill()
+        pytest.fail(f"adv serve did not come up: {served.stop()}")
+    return served
+
+
+@pytest.fixture
+def serving(env: dict[str, str]) -> Iterator[Callable[[dict[str, str]], Served]]:
+    """Start ``adv serve`` (migrated first) with an environment; killed at the end."""
+    assert adv("db", "upgrade", env=env).returncode == 0
+    started: list[Served] = []
+
+    def start(environment: dict[str, str]) -> Served:
+        started.append(start_serve(environment))
+        return started[-1]
+
+    yield start
+    for served in started:
+        if served.process.poll() is None:
+            served.process.kill()
+            served.stop()
 
 
 async def test_adv_serve_answers_and_stops_gracefully(
-    served: tuple[subprocess.Popen[str], str], signing_key: SigningKey
+    serving: Callable[[dict[str, str]], Served], env: dict[str, str], signing_key: SigningKey
 ) -> None:
-    process, base_url = served
-    discord = Discord(base_url, signing_key)
+    served = serving(env)
+    discord = Discord(served.base_url, signing_key)
     assert (await discord.send({"id": "1", "type": 1, "token": "t"})).json() == {"type": 1}
     roll = await discord.send(command("roll", {"expr": "3d6"}))
     assert roll.json()["type"] == 4
@@ -91,28 +131,58 @@ async def test_adv_serve_answers_and_stops_gracefully(
         command("roll", {"expr": "3d6"}), headers={"X-Signature-Ed25519": "00"}
     )
     assert unsigned.status_code == 401
-    process.send_signal(signal.SIGTERM)
-    _out, err = process.communicate(timeout=20)
+    err = served.stop()
     # uvicorn shuts down (lifespan included), then re-raises the signal as its exit status.
-    assert process.returncode in (0, -signal.SIGTERM)
+    assert served.process.returncode in (0, -signal.SIGTERM)
     assert "Application shutdown complete." in err
     assert "token-" not in err  # interaction tokens are never logged
+    assert "disabled" not in err
 
 
-def test_adv_serve_needs_the_public_key_and_application_id(env: dict[str, str]) -> None:
+async def test_adv_serve_without_discord_serves_health_and_metrics(
+    serving: Callable[[dict[str, str]], Served], env: dict[str, str], signing_key: SigningKey
+) -> None:
+    """A container without the Discord keys stays up: /healthz 200, /interactions 503."""
     del env["DISCORD_PUBLIC_KEY"], env["DISCORD_APPLICATION_ID"]
-    done = adv("serve", env=env)
-    assert done.returncode == 2
-    assert done.stderr.splitlines() == [
-        "error: DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID are not set: "
-        "the public key and the application id are needed to serve"
-    ]
-    env["DISCORD_APPLICATION_ID"] = APPLICATION_ID
+    served = serving(env)
+    async with httpx.AsyncClient(base_url=served.base_url, timeout=10) as client:
+        health = await client.get("/healthz")
+        metrics = await client.get("/metrics")
+    assert health.status_code == 200
+    assert health.json() == {
+        "status": "ok",
+        "checks": {
+            "config": {"ok": True, "interactions": "disabled", "detail": DISABLED},
+            "database": {"ok": True},
+            "migrations": {"ok": True, "state": "current"},
+        },
+    }
+    assert metrics.status_code == 200
+    assert "# TYPE adventorator_discord_interactions_total counter" in metrics.text
+    refused = await Discord(served.base_url, signing_key).send(command("roll", {"expr": "1d4"}))
+    assert refused.status_code == 503
+    assert refused.headers["content-type"] == "application/json"
+    assert refused.json() == {"error": DISABLED}
+    log = served.stop()
+    assert served.process.returncode in (0, -signal.SIGTERM)
+    said = [line for line in log.splitlines() if "interactions endpoint" in line]
+    assert said == [f"{DISABLED}; serving /healthz and /metrics only"], log
+
+
+def test_adv_serve_refuses_malformed_discord_settings(env: dict[str, str]) -> None:
+    """A typo is not "not configured": it stops the server at once."""
     env["DISCORD_PUBLIC_KEY"] = "not-a-key"
     done = adv("serve", env=env)
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "error: DISCORD_PUBLIC_KEY must be 64 hex characters (the Ed25519 public key)"
+    ]
+    env["DISCORD_PUBLIC_KEY"] = "ab" * 32
+    env["DISCORD_APPLICATION_ID"] = "my-app"
+    done = adv("serve", env=env)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "error: DISCORD_APPLICATION_ID must be a number (the application id)"
     ]
 
 

@@ -19,7 +19,7 @@ async def test_healthz_ok(webhook: Webhook) -> None:
     assert response.json() == {
         "status": "ok",
         "checks": {
-            "config": {"ok": True},
+            "config": {"ok": True, "interactions": "enabled"},
             "database": {"ok": True},
             "migrations": {"ok": True, "state": "current"},
         },
@@ -39,16 +39,41 @@ async def test_healthz_fails_on_an_unmigrated_database(
     assert "adv db upgrade" in report["checks"]["migrations"]["error"]
 
 
-async def test_healthz_fails_without_discord_keys(
+async def test_healthz_is_ok_without_discord_keys(
     start_webhook: StartWebhook, fresh_database_url: str
 ) -> None:
+    """Not configured is healthy (a CLI-only or not-yet-set-up server); interactions get 503."""
     webhook = await start_webhook(fresh_database_url, discord_public_key="")
     response = await webhook.discord.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["config"] == {
+        "ok": True,
+        "interactions": "disabled",
+        "detail": "the interactions endpoint is disabled until DISCORD_PUBLIC_KEY is set",
+    }
+    refused = await webhook.discord.send(command("roll", {"expr": "1d4"}))
+    assert refused.status_code == 503
+    assert refused.json() == {
+        "error": "the interactions endpoint is disabled until DISCORD_PUBLIC_KEY is set"
+    }
+    metrics = (await webhook.discord.get("/metrics")).text
+    counted = (
+        'adventorator_discord_interactions_total{command="-",outcome="disabled",type="unknown"}'
+    )
+    assert f"{counted} 1.0" in metrics
+
+
+async def test_healthz_fails_on_a_malformed_public_key(
+    start_webhook: StartWebhook, fresh_database_url: str
+) -> None:
+    webhook = await start_webhook(fresh_database_url, discord_public_key="zz" * 32)
+    response = await webhook.discord.get("/healthz")
     assert response.status_code == 503
-    config = response.json()["checks"]["config"]
-    assert config == {"ok": False, "error": "DISCORD_PUBLIC_KEY is not set"}
-    # Nothing can be verified, so nothing is accepted.
-    assert (await webhook.discord.send(command("roll", {"expr": "1d4"}))).status_code == 401
+    error = "DISCORD_PUBLIC_KEY must be 64 hex characters (the Ed25519 public key)"
+    assert response.json()["checks"]["config"] == {"ok": False, "error": error}
+    refused = await webhook.discord.send(command("roll", {"expr": "1d4"}))
+    assert refused.status_code == 503
+    assert refused.json() == {"error": f"the interactions endpoint is disabled: {error}"}
 
 
 async def test_healthz_fails_when_the_database_is_unreachable(
@@ -64,7 +89,7 @@ async def test_healthz_fails_when_the_database_is_unreachable(
         checks = response.json()["checks"]
         assert checks["database"] == {"ok": False, "error": "database unavailable"}
         assert checks["migrations"] == {"ok": False, "error": "database unavailable"}
-        assert checks["config"] == {"ok": True}
+        assert checks["config"] == {"ok": True, "interactions": "enabled"}
         for secret in ("127.0.0.1", ":1", "nobody", "nodatabase", "postgresql"):
             assert secret not in response.text, secret
     logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("healthz:")]

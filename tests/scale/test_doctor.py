@@ -29,7 +29,9 @@ def test_embedded_default_is_healthy(isolated_env: Path, monkeypatch: pytest.Mon
     assert checks["migrations"]["status"] == "ok"  # the embedded default upgrades itself
     assert checks["pool sizing"]["status"] == "skip"
     assert checks["llm"]["detail"].startswith("offline")
-    assert checks["discord"]["status"] == "warn"
+    # A CLI-only install: nothing to warn about.
+    assert checks["discord"]["status"] == "skip"
+    assert checks["discord"]["detail"].startswith("not configured (")
 
 
 def test_postgres_fleet_sizing_warns_past_85_percent(
@@ -83,5 +85,40 @@ def test_malformed_discord_settings_fail(
     env = {"DISCORD_PUBLIC_KEY": "not-hex", "DISCORD_APPLICATION_ID": "abc"}
     code, checks = _doctor(monkeypatch, env)
     assert code == 2
+    assert checks["discord"]["status"] == "fail"
     assert "64 hex" in checks["discord"]["detail"]
-    assert "not a number" in checks["discord"]["detail"]
+    assert "must be a number" in checks["discord"]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("env", "status", "detail"),
+    [
+        ({"DISCORD_APPLICATION_ID": "42"}, "warn", "disabled until DISCORD_PUBLIC_KEY is set"),
+        (
+            {"DISCORD_APPLICATION_ID": "42", "DISCORD_PUBLIC_KEY": "ab" * 32},
+            "ok",
+            "DISCORD_BOT_TOKEN is not set (only `adv discord register` needs it)",
+        ),
+        (
+            {
+                "DISCORD_APPLICATION_ID": "42",
+                "DISCORD_PUBLIC_KEY": "ab" * 32,
+                "DISCORD_BOT_TOKEN": "t",
+            },
+            "ok",
+            "application 42; key and token present",
+        ),
+    ],
+)
+def test_discord_settings(
+    isolated_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    status: str,
+    detail: str,
+) -> None:
+    """Half a server configuration warns; a server without the bot token is fine."""
+    code, checks = _doctor(monkeypatch, env)
+    assert code == 0
+    assert checks["discord"]["status"] == status
+    assert detail in checks["discord"]["detail"]
