@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from adventorator.errors import InputError
-from adventorator.rules.engine import (
+from adventorator.rules import (
     Ability,
     CheckInput,
     CheckKind,
@@ -24,6 +24,7 @@ from adventorator.sheet import (
     MAX_SHEET_BYTES,
     CharacterSheet,
     Condition,
+    DerivedValues,
     Feature,
     SheetError,
     apply_merge_patch,
@@ -46,6 +47,11 @@ def rolled(check: CheckInput, *faces: int) -> CheckResult:
     result = RULES.perform_check(check, rng=rng)
     assert rng.faces == [], f"unused scripted faces: {rng.faces}"
     return result
+
+
+def numbers(character: CharacterSheet) -> DerivedValues:
+    """The sheet's derived numbers under D&D 5e."""
+    return DerivedValues(character, RULES)
 
 
 def sheet(**fields: Any) -> CharacterSheet:
@@ -75,19 +81,19 @@ def example(name: str) -> CharacterSheet:
 def test_passive_perception_srd_example() -> None:
     # SRD: a level 1 character with WIS 15 and proficiency in Perception has passive 14.
     character = sheet(abilities=SCORES | {"wis": 15}, skills={"perception": "proficient"})
-    assert character.passive_perception == 14
-    assert character.derived()["passive"]["perception"] == 14
-    assert character.passive(Skill.PERCEPTION, advantage=1) == 19
-    assert character.passive(Skill.PERCEPTION, disadvantage=1) == 9
+    assert numbers(character).passive(Skill.PERCEPTION) == 14
+    assert numbers(character).to_json()["passive"]["perception"] == 14
+    assert numbers(character).passive(Skill.PERCEPTION, advantage=1) == 19
+    assert numbers(character).passive(Skill.PERCEPTION, disadvantage=1) == 9
 
 
 @pytest.mark.parametrize(
     ("score", "modifier"), [(1, -5), (3, -4), (8, -1), (9, -1), (10, 0), (11, 0), (15, 2), (30, 10)]
 )
 def test_ability_modifiers_follow_the_srd_table(score: int, modifier: int) -> None:
-    character = sheet(abilities=SCORES | {"cha": score})
-    assert character.modifier("cha") == modifier
-    assert character.derived()["abilities"]["cha"] == {"score": score, "modifier": modifier}
+    values = numbers(sheet(abilities=SCORES | {"cha": score}))
+    assert values.modifier("cha") == modifier
+    assert values.to_json()["abilities"]["cha"] == {"score": score, "modifier": modifier}
 
 
 def test_proficiency_bonus_is_derived_from_level() -> None:
@@ -95,8 +101,8 @@ def test_proficiency_bonus_is_derived_from_level() -> None:
     for level, bonus in table.items():
         character = sheet(level=level)
         assert character.proficiency_bonus is None  # derived, never stored
-        assert character.pb == bonus
-        assert character.derived()["proficiency_bonus"] == bonus
+        assert numbers(character).pb == bonus
+        assert numbers(character).to_json()["proficiency_bonus"] == bonus
 
 
 def test_skill_and_save_bonuses_with_proficiency_and_expertise() -> None:
@@ -106,15 +112,15 @@ def test_skill_and_save_bonuses_with_proficiency_and_expertise() -> None:
         skills={"stealth": "expertise", "acrobatics": True, "arcana": "proficient"},
         saves=["dex", "int"],
     )
-    assert character.skill_bonus("stealth") == 3 + 2 * 3
-    assert character.skill_bonus("acrobatics") == 3 + 3
-    assert character.skill_bonus("arcana") == -1 + 3
-    assert character.skill_bonus("sleight of hand") == 3
-    assert character.save_bonus("dex") == 6
-    assert character.save_bonus("int") == 2
-    assert character.save_bonus("str") == 0
-    assert character.initiative == 3
-    derived = character.derived()
+    assert numbers(character).skill_bonus("stealth") == 3 + 2 * 3
+    assert numbers(character).skill_bonus("acrobatics") == 3 + 3
+    assert numbers(character).skill_bonus("arcana") == -1 + 3
+    assert numbers(character).skill_bonus("sleight of hand") == 3
+    assert numbers(character).save_bonus("dex") == 6
+    assert numbers(character).save_bonus("int") == 2
+    assert numbers(character).save_bonus("str") == 0
+    assert numbers(character).initiative == 3
+    derived = numbers(character).to_json()
     assert derived["skills"]["stealth"] == {
         "ability": "dex",
         "bonus": 9,
@@ -132,14 +138,14 @@ def test_jack_of_all_trades_adds_half_proficiency_rounded_down_to_checks_only() 
         features=["Jack of All Trades"],
     )
     assert Feature.JACK_OF_ALL_TRADES in bard.flags
-    assert bard.skill_bonus("acrobatics") == 2 + 1
-    assert bard.skill_bonus("persuasion") == 3 + 3  # the full bonus, not both
-    assert bard.ability_check_bonus("str") == 0 + 1
-    assert bard.initiative == 2 + 1  # initiative is a Dexterity check
-    assert bard.save_bonus("dex") == 2  # never on saves
-    assert bard.save_bonus("cha") == 3 + 3
-    assert bard.derived()["skills"]["acrobatics"]["proficiency"] == "half"
-    assert bard.derived()["skills"]["persuasion"]["proficiency"] == "proficient"
+    assert numbers(bard).skill_bonus("acrobatics") == 2 + 1
+    assert numbers(bard).skill_bonus("persuasion") == 3 + 3  # the full bonus, not both
+    assert numbers(bard).ability_check_bonus("str") == 0 + 1
+    assert numbers(bard).initiative == 2 + 1  # initiative is a Dexterity check
+    assert numbers(bard).save_bonus("dex") == 2  # never on saves
+    assert numbers(bard).save_bonus("cha") == 3 + 3
+    assert numbers(bard).to_json()["skills"]["acrobatics"]["proficiency"] == "half"
+    assert numbers(bard).to_json()["skills"]["persuasion"]["proficiency"] == "proficient"
 
 
 def test_remarkable_athlete_rounds_up_and_only_helps_physical_checks() -> None:
@@ -149,12 +155,12 @@ def test_remarkable_athlete_rounds_up_and_only_helps_physical_checks() -> None:
         skills={"athletics": "proficient"},
         features=["remarkable-athlete"],
     )
-    assert champion.skill_bonus("acrobatics") == 2 + 2
-    assert champion.skill_bonus("athletics") == 3 + 3
-    assert champion.skill_bonus("history") == 0
-    assert champion.ability_check_bonus("con") == 0 + 2
-    assert champion.save_bonus("str") == 3
-    assert champion.initiative == 2 + 2
+    assert numbers(champion).skill_bonus("acrobatics") == 2 + 2
+    assert numbers(champion).skill_bonus("athletics") == 3 + 3
+    assert numbers(champion).skill_bonus("history") == 0
+    assert numbers(champion).ability_check_bonus("con") == 0 + 2
+    assert numbers(champion).save_bonus("str") == 3
+    assert numbers(champion).initiative == 2 + 2
 
 
 def test_reliable_talent_through_check_input_and_the_rules_engine() -> None:
@@ -164,7 +170,7 @@ def test_reliable_talent_through_check_input_and_the_rules_engine() -> None:
         skills={"stealth": "proficient"},
         features=["Reliable Talent"],
     )
-    check = rogue.check_input(CheckKind.SKILL, skill="stealth", dc=15)
+    check = rogue.check_input(RULES, CheckKind.SKILL, skill="stealth", dc=15)
     assert check.reliable_talent
     assert check.proficiency is Proficiency.PROFICIENT
     result = rolled(check, 3)
@@ -172,14 +178,14 @@ def test_reliable_talent_through_check_input_and_the_rules_engine() -> None:
     assert result.success is True
 
     # Without proficiency, Reliable Talent does not apply: the 3 stays a 3.
-    unproficient = rogue.check_input(CheckKind.SKILL, skill="acrobatics", dc=15)
+    unproficient = rogue.check_input(RULES, CheckKind.SKILL, skill="acrobatics", dc=15)
     result = rolled(unproficient, 3)
     assert (result.d20, result.total, result.success) == (3, 3 + 3, False)
 
 
 def test_halfling_lucky_rerolls_a_natural_one() -> None:
     halfling = sheet(features=["Halfling Luck"])
-    check = halfling.check_input("ability", ability="wis")
+    check = halfling.check_input(RULES, "ability", ability="wis")
     assert check.halfling_lucky
     result = rolled(check, 1, 17)
     assert result.natural == 17
@@ -193,7 +199,7 @@ def test_check_input_uses_the_sheets_real_stats() -> None:
         saves=["Strength"],
     )
     check = character.check_input(
-        "skill", skill="Intimidation", ability="STR", advantage=1, bonus_dice=["1d4"]
+        RULES, "skill", skill="Intimidation", ability="STR", advantage=1, bonus_dice=["1d4"]
     )
     assert check.resolved_ability is Ability.STR  # Strength (Intimidation)
     assert check.ability_score == 18
@@ -203,7 +209,7 @@ def test_check_input_uses_the_sheets_real_stats() -> None:
     assert check.bonus_dice == ("1d4",)
     assert RULES.check_modifier(check) == 4 + 8
 
-    save = character.check_input(CheckKind.SAVE, ability="strength")
+    save = character.check_input(RULES, CheckKind.SAVE, ability="strength")
     assert save.proficiency is Proficiency.PROFICIENT
     assert RULES.check_modifier(save) == 4 + 4
 
@@ -211,17 +217,17 @@ def test_check_input_uses_the_sheets_real_stats() -> None:
 def test_check_input_refuses_impossible_rolls() -> None:
     character = sheet()
     with pytest.raises(RulesError, match="check kind must be one of"):
-        character.check_input("attack", ability="str")
+        character.check_input(RULES, "attack", ability="str")
     with pytest.raises(RulesError, match="has no skill"):
-        character.check_input(CheckKind.SAVE, ability="dex", skill="stealth")
+        character.check_input(RULES, CheckKind.SAVE, ability="dex", skill="stealth")
     with pytest.raises(RulesError, match="unknown skill 'stelth'"):
-        character.check_input(CheckKind.SKILL, skill="stelth")
+        character.check_input(RULES, CheckKind.SKILL, skill="stelth")
     with pytest.raises(RulesError, match="DC must be 1-40"):
-        character.check_input(CheckKind.SKILL, skill="stealth", dc=99)
+        character.check_input(RULES, CheckKind.SKILL, skill="stealth", dc=99)
 
 
 def test_derived_is_complete_and_json_ready() -> None:
-    derived = example("rogue").derived()
+    derived = numbers(example("rogue")).to_json()
     assert json.loads(json.dumps(derived)) == derived
     assert set(derived) == {
         "proficiency_bonus",
@@ -282,7 +288,7 @@ def test_shorthands_for_speed_inventory_and_hit_points() -> None:
 
 
 def test_proficiency_bonus_may_be_given_when_it_matches() -> None:
-    assert sheet(level=9, proficiency_bonus=4).pb == 4
+    assert numbers(sheet(level=9, proficiency_bonus=4)).pb == 4
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -506,9 +512,9 @@ def test_rogue_example_stealth_adds_double_proficiency() -> None:
     assert rogue.level >= 3
     assert rogue.abilities[Ability.DEX] >= 16
     assert rogue.skill_proficiency("stealth") is Proficiency.EXPERTISE
-    check = rogue.check_input(CheckKind.SKILL, skill="stealth", dc=15)
-    expected = rogue.modifier("dex") + 2 * rogue.pb
-    assert RULES.check_modifier(check) == rogue.skill_bonus("stealth") == expected == 10
+    check = rogue.check_input(RULES, CheckKind.SKILL, skill="stealth", dc=15)
+    expected = numbers(rogue).modifier("dex") + 2 * numbers(rogue).pb
+    assert RULES.check_modifier(check) == numbers(rogue).skill_bonus("stealth") == expected == 10
     result = rolled(check, 7)
     assert (result.total, result.success) == (7 + expected, True)
 
@@ -518,9 +524,10 @@ def test_fighter_and_bard_examples() -> None:
     assert fighter.subclass == "Champion"
     assert fighter.level >= 7
     assert Feature.REMARKABLE_ATHLETE in fighter.flags
-    assert fighter.skill_bonus("acrobatics") == fighter.modifier("dex") + 2  # ceil(3 / 2)
+    champion, bard_values = numbers(fighter), numbers(bard)
+    assert champion.skill_bonus("acrobatics") == champion.modifier("dex") + 2  # ceil(3 / 2)
     assert Feature.JACK_OF_ALL_TRADES in bard.flags
-    assert bard.skill_bonus("stealth") == bard.modifier("dex") + bard.pb // 2
+    assert bard_values.skill_bonus("stealth") == bard_values.modifier("dex") + bard_values.pb // 2
 
 
 @pytest.mark.parametrize("name", ["rogue", "fighter", "bard"])

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from adventorator.commands._types import Invocation, Reply
 from adventorator.commands.check import CheckOptions
 from adventorator.errors import InputError
 from adventorator.limits import ODDS_DEADLINE_SECONDS
+from adventorator.rules import BonusDice, CheckInput, CheckKind, CheckResult, Proficiency
 from adventorator.rules.dice import DiceStatsError
-from adventorator.rules.engine import BonusDice, CheckInput, CheckKind, CheckResult, Proficiency
 from adventorator.rules.srd import Ability, Skill, parse_ability, parse_skill
+
+if TYPE_CHECKING:
+    from adventorator.rules import Ruleset
 
 T = TypeVar("T")
 
@@ -34,8 +37,8 @@ def bonus_dice(options: CheckOptions) -> tuple[BonusDice, ...]:
     return (BonusDice(options.bonus, "bonus"),) if options.bonus else ()
 
 
-def manual_check(options: CheckOptions) -> CheckInput:
-    """The CheckInput described by the flags alone (manual mode)."""
+def manual_check(options: CheckOptions, ruleset: Ruleset) -> CheckInput:
+    """The CheckInput described by the flags alone (manual mode), under ``ruleset``."""
     if options.score is None:
         raise InputError("manual mode needs the ability score: add --score N")
     if options.character:
@@ -53,7 +56,7 @@ def manual_check(options: CheckOptions) -> CheckInput:
         ability=ability,
         skill=skill,
         score=options.score,
-        level=options.level or 1,
+        proficiency_bonus=ruleset.proficiency_bonus(options.level or 1),
         proficiency=proficiency,
         advantage=int(options.advantage),
         disadvantage=int(options.disadvantage),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from adventorator.rules import Ruleset
     from adventorator.sheet import CharacterSheet
 
 
@@ -33,9 +34,15 @@ def _marked(proficiency: str) -> str:
     return {"expertise": "**", "proficient": "*", "half": "½"}.get(proficiency, "")
 
 
-def sheet_text(sheet: CharacterSheet) -> str:
-    """A compact plain-text sheet with every derived number."""
-    derived = sheet.derived()
+def _derived(sheet: CharacterSheet, ruleset: Ruleset) -> dict[str, Any]:
+    from adventorator.sheet import DerivedValues
+
+    return DerivedValues(sheet, ruleset).to_json()
+
+
+def sheet_text(sheet: CharacterSheet, ruleset: Ruleset) -> str:
+    """A compact plain-text sheet with every number derived by ``ruleset``."""
+    derived = _derived(sheet, ruleset)
     abilities = "  ".join(
         f"{key.upper()} {value['score']} ({value['modifier']:+d})"
         for key, value in derived["abilities"].items()
@@ -63,8 +70,8 @@ def sheet_text(sheet: CharacterSheet) -> str:
     return "\n".join(lines)
 
 
-def sheet_panel(sheet: CharacterSheet) -> object:
-    """A rich panel: abilities table, skills table, saves, AC, HP and passives."""
+def sheet_panel(sheet: CharacterSheet, ruleset: Ruleset) -> object:
+    """A rich panel: abilities table, skills table, saves, AC, HP and passives (by ``ruleset``)."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -72,7 +79,7 @@ def sheet_panel(sheet: CharacterSheet) -> object:
 
     from adventorator.text import clean_line
 
-    derived = sheet.derived()
+    derived = _derived(sheet, ruleset)
     abilities = Table(box=None, show_header=True, pad_edge=False)
     for key in derived["abilities"]:
         abilities.add_column(key.upper(), justify="center")

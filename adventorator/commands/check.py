@@ -54,13 +54,14 @@ async def check(invocation: Invocation, options: CheckOptions) -> Reply:
     )
 
     if uses_manual_stats(options):
-        check_input = manual_check(options)
+        check_input = manual_check(options, invocation.ruleset)
     else:
         from adventorator.commands._characters import character_for
 
         kind, ability, skill = check_target(options)
         record = await character_for(invocation, options.character)
         check_input = record.sheet.check_input(
+            invocation.ruleset,
             kind,
             ability=ability,
             skill=skill,

@@ -11,6 +11,7 @@ from adventorator.errors import InputError
 from adventorator.identity import Client
 
 if TYPE_CHECKING:
+    from adventorator.rules import Ruleset
     from adventorator.services.characters import CharacterRecord, CharacterSummary
     from adventorator.sheet import CharacterSheet
 
@@ -66,7 +67,7 @@ async def create(invocation: Invocation, options: SheetCreateOptions) -> Reply:
     record = await service.create(
         campaign_id=ids.campaign_id, owner_id=ids.player_id, sheet=sheet, replace=options.replace
     )
-    return Reply(text=f"Saved {record.name}.", data=record_json(record))
+    return Reply(text=f"Saved {record.name}.", data=record_json(record, invocation.ruleset))
 
 
 async def show(invocation: Invocation, options: SheetNameOptions) -> Reply:
@@ -74,9 +75,9 @@ async def show(invocation: Invocation, options: SheetNameOptions) -> Reply:
 
     record = await character_for(invocation, options.name)
     return Reply(
-        text=sheet_text(record.sheet),
-        rich=lambda: sheet_panel(record.sheet),
-        data=record_json(record),
+        text=sheet_text(record.sheet, invocation.ruleset),
+        rich=lambda: sheet_panel(record.sheet, invocation.ruleset),
+        data=record_json(record, invocation.ruleset),
     )
 
 
@@ -128,7 +129,7 @@ async def update(invocation: Invocation, options: SheetUpdateOptions) -> Reply:
     record = await service.update(
         campaign_id=ids.campaign_id, actor_id=ids.player_id, name=options.name, change=change
     )
-    return Reply(text=f"Updated {record.name}.", data=record_json(record))
+    return Reply(text=f"Updated {record.name}.", data=record_json(record, invocation.ruleset))
 
 
 async def delete(invocation: Invocation, options: SheetDeleteOptions) -> Reply:
@@ -152,11 +153,13 @@ async def schema(invocation: Invocation, options: NoOptions) -> Reply:
     return Reply(text=json.dumps(document, indent=2), data=document)
 
 
-def record_json(record: CharacterRecord) -> dict[str, Any]:
-    """A stored sheet plus its derived values, for --json."""
+def record_json(record: CharacterRecord, ruleset: Ruleset) -> dict[str, Any]:
+    """A stored sheet plus the values ``ruleset`` derives from it, for --json."""
+    from adventorator.sheet import DerivedValues
+
     return {
         **record.sheet.to_data(),
-        "derived": record.sheet.derived(),
+        "derived": DerivedValues(record.sheet, ruleset).to_json(),
         "updated_at": record.updated_at.isoformat(),
     }
 

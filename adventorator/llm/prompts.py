@@ -24,6 +24,7 @@ from adventorator.llm._budget import fit_lines
 from adventorator.rules.srd import Ability
 
 if TYPE_CHECKING:
+    from adventorator.rules import Ruleset
     from adventorator.sheet import CharacterSheet
 
 __all__ = [
@@ -80,7 +81,7 @@ COMMAND CATALOGUE
 """
 
 
-def summarize_sheet_for_prompt(sheet: CharacterSheet) -> str:
+def summarize_sheet_for_prompt(sheet: CharacterSheet, ruleset: Ruleset) -> str:
     """A dense, token-cheap summary of a character (under ~80 tokens for a typical sheet).
 
     Name, class and level, ability modifiers, expertise and proficient skills,
@@ -91,7 +92,9 @@ def summarize_sheet_for_prompt(sheet: CharacterSheet) -> str:
         Expertise: sleight of hand, stealth; proficient: acrobatics, deception,
         investigation, perception. Saves: DEX, INT. Features: halfling lucky. HP 38/38.
     """
-    abilities = " ".join(f"{a.short} {sheet.modifier(a):+d}" for a in Ability)
+    abilities = " ".join(
+        f"{a.short} {ruleset.ability_modifier(sheet.abilities[a]):+d}" for a in Ability
+    )
     expertise = sorted(s.value for s, level in sheet.skills.items() if level.value == "expertise")
     proficient = sorted(s.value for s, level in sheet.skills.items() if level.value != "expertise")
     parts = [

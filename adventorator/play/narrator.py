@@ -152,7 +152,7 @@ async def run_orchestrator(
     # One deadline for every model call of the turn; an ``act`` that runs this
     # ``do`` has opened the turn already, and this joins it.
     with model_turn() as model:
-        narrator = _Narrator(app.llm(), app, record.sheet, model)
+        narrator = _Narrator(app.llm(), app, record.sheet, ruleset, model)
         lines = [(line.role, line.content) for line in history]
         proposal = bound_proposal(await narrator.propose(player_text, lines))
         try:
@@ -164,7 +164,7 @@ async def run_orchestrator(
         result = None
         if valid.kind is not None:
             check_input = record.sheet.check_input(
-                valid.kind, ability=valid.ability, skill=valid.skill, dc=valid.dc
+                ruleset, valid.kind, ability=valid.ability, skill=valid.skill, dc=valid.dc
             )
             result = ruleset.perform_check(check_input, rng=rng)
         told = await narrator.narrate(player_text, result, valid.reason)
@@ -266,7 +266,12 @@ class _Narrator:
     """The LLM narrator, falling back to the offline one (and saying so) on failure."""
 
     def __init__(
-        self, llm: LLMClient | None, app: PlayContext, sheet: CharacterSheet, turn: ModelTurn
+        self,
+        llm: LLMClient | None,
+        app: PlayContext,
+        sheet: CharacterSheet,
+        ruleset: Ruleset,
+        turn: ModelTurn,
     ) -> None:
         self._llm = llm
         self._settings = app.settings
@@ -286,7 +291,7 @@ class _Narrator:
         if self._llm is not None:
             from adventorator.llm import summarize_sheet_for_prompt
 
-            self._summary = summarize_sheet_for_prompt(sheet)
+            self._summary = summarize_sheet_for_prompt(sheet, ruleset)
 
     @property
     def name(self) -> str:

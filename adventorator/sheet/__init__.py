@@ -23,7 +23,10 @@ underscores ("DEX", "Dexterity", "Sleight of Hand"); ``race`` is accepted for
 ``reliable_talent``, ``halfling_lucky`` and ``remarkable_athlete`` (any
 spelling, e.g. "Jack of All Trades") switch on the rules engine's handling.
 
-Derived numbers are never stored; ``CharacterSheet.derived()`` returns::
+Derived numbers are never stored. The caller's ruleset computes them:
+``DerivedValues(sheet, ruleset)`` answers ``pb``, ``modifier``, ``skill_bonus``,
+``save_bonus``, ``ability_check_bonus``, ``passive`` and ``initiative``, and
+its ``to_json()`` returns::
 
     {
       "proficiency_bonus": 3,
@@ -37,6 +40,9 @@ Derived numbers are never stored; ``CharacterSheet.derived()`` returns::
 where a skill's ``proficiency`` is "none", "half" (Jack of All Trades or
 Remarkable Athlete), "proficient" or "expertise".
 
+Rolls start from ``sheet.check_input(ruleset, kind, ...)``, the rules
+engine's ``CheckInput`` with the sheet's real numbers.
+
 Errors: ``SheetError`` (an ``InputError``) for every bad document, with a
 one-line ``message`` and the individual ``problems``; ``RulesError`` from
 ``CharacterSheet.check_input`` for an impossible roll.
@@ -44,6 +50,7 @@ one-line ``message`` and the individual ``problems``; ``RulesError`` from
 
 from __future__ import annotations
 
+from adventorator.sheet._derived import DerivedValues
 from adventorator.sheet._features import Feature
 from adventorator.sheet._fields import Condition, HitPoints, Item, Senses, Speed
 from adventorator.sheet._io import (
@@ -61,6 +68,7 @@ __all__ = [
     "MAX_SHEET_BYTES",
     "CharacterSheet",
     "Condition",
+    "DerivedValues",
     "Feature",
     "HitPoints",
     "Item",

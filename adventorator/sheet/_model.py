@@ -1,15 +1,16 @@
 """``CharacterSheet``: what a player writes down. Every derived number comes from the rules.
 
 The sheet stores only what a player decides (scores, proficiencies, features,
-equipment); modifiers, skill and save bonuses, passive scores and initiative
-are computed by ``Dnd5eRuleset`` from a ``CheckInput`` the sheet builds, so the
-sheet and the rules engine cannot disagree.
+equipment) and builds the ``CheckInput`` for a roll. Modifiers, skill and save
+bonuses, passive scores and initiative are computed by the ruleset the caller
+holds (``DerivedValues(sheet, ruleset)``), from those same ``CheckInput``s, so
+the sheet and the rules engine cannot disagree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -24,15 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from adventorator.rules import srd
-from adventorator.rules.engine import (
-    BonusDice,
-    CheckInput,
-    CheckKind,
-    Dnd5eRuleset,
-    Proficiency,
-    RulesError,
-)
+from adventorator.rules import BonusDice, CheckInput, CheckKind, Proficiency, RulesError, srd
 from adventorator.rules.srd import Ability, Skill
 from adventorator.sheet._features import FEATURES_DESCRIPTION, Feature, FeatureList, feature_flags
 from adventorator.sheet._fields import (
@@ -52,10 +45,10 @@ from adventorator.sheet._fields import (
 )
 from adventorator.text import name_problem
 
-__all__ = ["CharacterSheet"]
+if TYPE_CHECKING:
+    from adventorator.rules import Ruleset
 
-_RULES = Dnd5eRuleset()  # stateless; the one source of every derived number
-_PASSIVE_SKILLS = (Skill.PERCEPTION, Skill.INVESTIGATION, Skill.INSIGHT)
+__all__ = ["CharacterSheet"]
 
 
 def _in_ability_order(scores: dict[Ability, int]) -> dict[Ability, int]:
@@ -153,8 +146,8 @@ class CharacterSheet(BaseModel):
     """A D&D 5e (SRD) character sheet.
 
     Only what the player decides is stored. Ability modifiers, skill and save
-    bonuses, passive scores and initiative are derived by the rules engine (see
-    ``derived()``), never stored. Names of abilities, skills and conditions are
+    bonuses, passive scores and initiative are derived by a ruleset (see
+    ``DerivedValues``), never stored. Names of abilities, skills and conditions are
     accepted in any case with spaces, hyphens or underscores, and stored in
     their canonical form. Unknown fields are errors.
     """
@@ -234,6 +227,8 @@ class CharacterSheet(BaseModel):
     @field_validator("proficiency_bonus", mode="after")
     @classmethod
     def _bonus_matches_level(cls, bonus: int | None, info: ValidationInfo) -> int | None:
+        # A stated bonus is checked against the SRD table a sheet document is written for;
+        # what is rolled always comes from the caller's ruleset (the same under D&D 5e).
         level = info.data.get("level")  # absent when the level itself was invalid
         if bonus is not None and level is not None:
             expected = srd.proficiency_bonus(level)
@@ -246,21 +241,12 @@ class CharacterSheet(BaseModel):
                 )
         return bonus
 
-    # --- derived values: all computed by the rules engine ------------------------------------
-
-    @property
-    def pb(self) -> int:
-        """The proficiency bonus in effect (given, or derived from the level)."""
-        return self.proficiency_bonus or _RULES.proficiency_bonus(self.level)
+    # --- what the rules read from a sheet; the derived numbers are in DerivedValues ----------
 
     @property
     def flags(self) -> frozenset[Feature]:
         """The rules features this character has (Jack of All Trades, ...)."""
         return feature_flags(self.features)
-
-    def modifier(self, ability: Ability | str) -> int:
-        """The ability modifier of ``ability`` (any accepted spelling)."""
-        return _RULES.ability_modifier(self.abilities[srd.parse_ability(ability)])
 
     def skill_proficiency(self, skill: Skill | str) -> Proficiency:
         """``PROFICIENT``, ``EXPERTISE`` or ``NONE`` as written on the sheet."""
@@ -268,6 +254,7 @@ class CharacterSheet(BaseModel):
 
     def check_input(
         self,
+        ruleset: Ruleset,
         kind: CheckKind | str,
         *,
         ability: Ability | str | None = None,
@@ -277,12 +264,13 @@ class CharacterSheet(BaseModel):
         disadvantage: int = 0,
         bonus_dice: Sequence[BonusDice | str] = (),
     ) -> CheckInput:
-        """The rules engine's ``CheckInput`` for a roll by this character.
+        """The ``CheckInput`` for a roll by this character under ``ruleset``.
 
-        Uses the sheet's real scores, level, proficiencies and features; the
-        engine decides where each feature applies. ``ability`` pairs a skill
-        with another ability (Strength (Intimidation)). Raises ``RulesError``
-        for a bad combination, e.g. a save with a skill.
+        Uses the sheet's real scores, proficiencies and features, and the
+        ruleset's proficiency bonus for the sheet's level; the engine decides
+        where each feature applies. ``ability`` pairs a skill with another
+        ability (Strength (Intimidation)). Raises ``RulesError`` for a bad
+        combination, e.g. a save with a skill.
         """
         kind = _check_kind(kind)
         parsed_ability = None if ability is None else srd.parse_ability(ability)
@@ -298,7 +286,7 @@ class CharacterSheet(BaseModel):
             ability=parsed_ability,
             skill=parsed_skill,
             scores=dict(self.abilities),
-            proficiency_bonus=self.pb,
+            proficiency_bonus=ruleset.proficiency_bonus(self.level),
             proficiency=proficiency,
             jack_of_all_trades=Feature.JACK_OF_ALL_TRADES in flags,
             remarkable_athlete=Feature.REMARKABLE_ATHLETE in flags,
@@ -309,73 +297,6 @@ class CharacterSheet(BaseModel):
             bonus_dice=tuple(bonus_dice),
             dc=dc,
         )
-
-    def skill_bonus(self, skill: Skill | str) -> int:
-        """The total bonus of a skill check with its usual ability."""
-        return _RULES.check_modifier(self.check_input(CheckKind.SKILL, skill=skill))
-
-    def save_bonus(self, ability: Ability | str) -> int:
-        """The total bonus of a saving throw."""
-        return _RULES.check_modifier(self.check_input(CheckKind.SAVE, ability=ability))
-
-    def ability_check_bonus(self, ability: Ability | str) -> int:
-        """The bonus of a raw ability check (Jack of All Trades and the like apply)."""
-        return _RULES.check_modifier(self.check_input(CheckKind.ABILITY, ability=ability))
-
-    def passive(self, skill: Skill | str, *, advantage: int = 0, disadvantage: int = 0) -> int:
-        """The passive score of a skill: 10 + bonus, ±5 for advantage or disadvantage."""
-        check = self.check_input(
-            CheckKind.SKILL, skill=skill, advantage=advantage, disadvantage=disadvantage
-        )
-        return _RULES.passive_score(check)
-
-    @property
-    def passive_perception(self) -> int:
-        """Passive Wisdom (Perception)."""
-        return self.passive(Skill.PERCEPTION)
-
-    @property
-    def passive_investigation(self) -> int:
-        """Passive Intelligence (Investigation)."""
-        return self.passive(Skill.INVESTIGATION)
-
-    @property
-    def passive_insight(self) -> int:
-        """Passive Wisdom (Insight)."""
-        return self.passive(Skill.INSIGHT)
-
-    @property
-    def initiative(self) -> int:
-        """The initiative bonus: a Dexterity check, so Jack of All Trades and the like apply."""
-        return self.ability_check_bonus(Ability.DEX)
-
-    def derived(self) -> dict[str, Any]:
-        """Every derived number, JSON-ready (see the module docstring of ``schemas``)."""
-        skills: dict[str, Any] = {}
-        for skill in sorted(Skill, key=lambda s: s.value):
-            bonus = self.skill_bonus(skill)
-            recorded = self.skill_proficiency(skill)
-            # Without proficiency, any bonus beyond the modifier is a half-proficiency feature.
-            if recorded is Proficiency.NONE and bonus != self.modifier(skill.ability):
-                recorded = Proficiency.HALF
-            skills[skill.value] = {
-                "ability": skill.ability.value,
-                "bonus": bonus,
-                "proficiency": recorded.value,
-            }
-        return {
-            "proficiency_bonus": self.pb,
-            "abilities": {
-                a.value: {"score": self.abilities[a], "modifier": self.modifier(a)} for a in Ability
-            },
-            "saves": {
-                a.value: {"bonus": self.save_bonus(a), "proficient": a in self.saves}
-                for a in Ability
-            },
-            "skills": skills,
-            "passive": {skill.value: self.passive(skill) for skill in _PASSIVE_SKILLS},
-            "initiative": self.initiative,
-        }
 
     def to_data(self) -> dict[str, Any]:
         """The canonical JSON form (aliases, short keys, nulls left out): what is stored."""

@@ -7,15 +7,22 @@ formulas (modifier = (score - 10) // 2, proficiency bonus = 2 + (level - 1) // 4
 from __future__ import annotations
 
 import json
+import random
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
+from adventorator.commands import Invocation, check, sheet
+from adventorator.context import AppContext
+from adventorator.rules import Dnd5eRuleset
 from tests.characters.conftest import (
     BARD,
     ROGUE,
     Cli,
     example_path,
+    example_text,
+    identity,
     modifier,
     proficiency_bonus,
 )
@@ -26,7 +33,7 @@ def example(name: str) -> dict[str, Any]:
     return data
 
 
-def breakdown(result: dict[str, Any]) -> list[tuple[str, int]]:
+def breakdown(result: Mapping[str, Any]) -> list[tuple[str, int]]:
     return [(term["source"], term["value"]) for term in result["breakdown"]]
 
 
@@ -135,3 +142,46 @@ def test_a_minimal_sheet_shows_without_ac_or_hp(cli: Cli) -> None:
     stored = cli.json("sheet", "show", "Bare")
     assert "hp" not in stored
     assert "ac" not in stored
+
+
+# Through the handlers, with the invocation's ruleset -------------------------------------
+
+
+class HouseProficiency(Dnd5eRuleset):
+    """D&D 5e with a house rule: +4 proficiency at every level."""
+
+    name = "house"
+
+    def proficiency_bonus(self, level: int) -> int:
+        return 4
+
+
+async def test_the_invocations_ruleset_derives_what_sheets_and_checks_show(
+    migrated_url: str,
+) -> None:
+    app = AppContext({"database_url": migrated_url})
+    house = Invocation(
+        app=app, rng=random.Random(3), ruleset=HouseProficiency(), identity=identity("alice")
+    )
+    rogue = example("rogue")
+    dex = modifier(rogue["abilities"]["dex"])
+    try:
+        created = await sheet.create(house, sheet.SheetCreateOptions(json=example_text("rogue")))
+        assert created.data is not None
+        assert created.data["derived"]["proficiency_bonus"] == 4
+
+        shown = await sheet.show(house, sheet.SheetNameOptions(name=ROGUE))
+        assert shown.data is not None
+        assert shown.data["derived"]["skills"]["stealth"]["bonus"] == dex + 2 * 4
+        assert "Proficiency +4" in shown.text
+
+        rolled = await check.check(house, check.CheckOptions(skill="stealth"))
+        assert rolled.data is not None
+        assert breakdown(rolled.data) == [("DEX modifier", dex), ("proficiency (expertise)", 8)]
+
+        manual = check.CheckOptions(ability="str", score=12, level=5, proficient=True)
+        rolled = await check.check(house, manual)
+        assert rolled.data is not None
+        assert breakdown(rolled.data) == [("STR modifier", 1), ("proficiency", 4)]
+    finally:
+        await app.aclose()

@@ -125,12 +125,14 @@ def test_the_sheet_panel_escapes_user_text() -> None:
     from rich.console import Console
 
     from adventorator.commands import sheet_panel
+    from adventorator.rules import Dnd5eRuleset
     from adventorator.sheet import parse_sheet_json
 
     for name in MARKUP_NAMES:
         out = io.StringIO()
         console = Console(file=out, force_terminal=True, width=120, color_system="truecolor")
-        console.print(sheet_panel(parse_sheet_json(sheet_json(name, subclass="[/]"))))
+        sheet = parse_sheet_json(sheet_json(name, subclass="[/]"))
+        console.print(sheet_panel(sheet, Dnd5eRuleset()))
         assert f"{name}: level 1 Rogue ([/])" in SGR.sub("", out.getvalue())
         assert_inert(out.getvalue())
 

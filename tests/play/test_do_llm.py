@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Any
 
 import pytest
 
 from adventorator.errors import InputError, PermissionDeniedError
 from adventorator.llm import count_tokens
+from adventorator.rules import Dnd5eRuleset
+from adventorator.sheet import CharacterSheet, DerivedValues
 from tests.fakes.openai_server import FakeLLMServer
 from tests.play.conftest import (
     MODEL,
@@ -34,6 +37,11 @@ SNEAK = "I sneak past the sleeping guard with my +15 bonus"
 PLAYER_BLOCK = re.compile(r"<player_action>\n(.*?)\n</player_action>", re.DOTALL)
 
 
+def derived_values(sheet: CharacterSheet) -> dict[str, Any]:
+    """The sheet's numbers under D&D 5e, the rules the table plays by."""
+    return DerivedValues(sheet, Dnd5eRuleset()).to_json()
+
+
 def player_block(content: str) -> str:
     """The text between the player tags of one message (exactly one block)."""
     blocks = PLAYER_BLOCK.findall(content)
@@ -51,7 +59,7 @@ async def test_the_check_uses_the_sheets_bonus_not_the_players_or_the_models(
 
     turn = data(reply)
     check = turn["check"]
-    derived = rogue_sheet().derived()
+    derived = derived_values(rogue_sheet())
     assert derived["skills"]["stealth"]["bonus"] == 10  # DEX +4, expertise 2 x PB 3
     assert check["skill"] == "stealth"
     assert check["modifier"] == derived["skills"]["stealth"]["bonus"]
@@ -90,7 +98,7 @@ async def test_a_save_uses_the_sheets_save_bonus(
 
     check = data(reply)["check"]
     assert (check["kind"], check["ability"], check["skill"]) == ("save", "dex", None)
-    assert check["modifier"] == rogue_sheet().derived()["saves"]["dex"]["bonus"] == 7
+    assert check["modifier"] == derived_values(rogue_sheet())["saves"]["dex"]["bonus"] == 7
     assert_full_turn(
         await table.rows(), reply, player_text="I dive away from the falling portcullis"
     )
@@ -143,7 +151,7 @@ async def test_the_prompt_carries_the_character_summary(
     await llm_table.do("I sneak past the sleeping guard")
 
     sheet = rogue_sheet()
-    derived = sheet.derived()
+    derived = derived_values(sheet)
     request = fake_llm.requests[0]
     assert request.body["model"] == "fake-model"
     context = request.messages[1]["content"]  # the trusted context message
@@ -167,7 +175,7 @@ async def test_the_prompt_carries_the_sheets_modifiers_and_expertise(
 
     await llm_table.do("I sneak past the sleeping guard")
 
-    derived = rogue_sheet().derived()
+    derived = derived_values(rogue_sheet())
     dex = derived["abilities"]["dex"]["modifier"]
     context = fake_llm.requests[0].messages[1]["content"]
     assert f"DEX {dex:+d}" in context, context
