@@ -7,12 +7,15 @@
 # Usage: scripts/container-smoke.sh
 #   CONTAINER_ENGINE=podman   choose the engine (default: the first of docker, podman that answers)
 #   DATABASE_URL=...          use this PostgreSQL (reachable from inside a container)
-#                             instead of starting postgres:16 on a private network
+#                             instead of starting PostgreSQL on a private network
 #   SMOKE_IMAGE=name:tag      the tag to build (default adventorator:smoke)
+#   SMOKE_BUILD=0             test SMOKE_IMAGE as it is, without building it
+#   SMOKE_POSTGRES_IMAGE=...  the PostgreSQL image to start (default postgres:16)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 IMAGE=${SMOKE_IMAGE:-adventorator:smoke}
+POSTGRES_IMAGE=${SMOKE_POSTGRES_IMAGE:-postgres:16}
 RUN_ID="adv-smoke-$$"
 NETWORK="$RUN_ID-net"
 DB_CONTAINER="$RUN_ID-db"
@@ -43,7 +46,8 @@ log "engine: $ENGINE ($("$ENGINE" --version))"
 network_made=0
 cleanup() {
   local status=$?
-  "$ENGINE" rm --force "$APP_CONTAINER" "$DB_CONTAINER" >/dev/null 2>&1 || true
+  # --volumes: the anonymous volume of the postgres image's data directory too.
+  "$ENGINE" rm --force --volumes "$APP_CONTAINER" "$DB_CONTAINER" >/dev/null 2>&1 || true
   if ((network_made)); then
     "$ENGINE" network rm "$NETWORK" >/dev/null 2>&1 || true
   fi
@@ -55,8 +59,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log "building $IMAGE (target runtime)"
-"$ENGINE" build --target runtime --tag "$IMAGE" . >&2
+if [[ "${SMOKE_BUILD:-1}" == 0 ]]; then
+  log "testing $IMAGE as built (SMOKE_BUILD=0)"
+else
+  log "building $IMAGE (target runtime)"
+  "$ENGINE" build --target runtime --tag "$IMAGE" . >&2
+fi
 
 version=$("$ENGINE" run --rm "$IMAGE" adv --version) || fail "adv --version"
 log "adv --version: $version"
@@ -70,10 +78,10 @@ if [[ -n "${DATABASE_URL:-}" ]]; then
   log "using the DATABASE_URL from the environment"
   database_url=$DATABASE_URL
 else
-  log "starting postgres:16 as $DB_CONTAINER"
+  log "starting $POSTGRES_IMAGE as $DB_CONTAINER"
   "$ENGINE" run --detach --name "$DB_CONTAINER" --network "$NETWORK" \
     --env POSTGRES_USER=adv --env POSTGRES_PASSWORD=smoke --env POSTGRES_DB=adv \
-    postgres:16 >/dev/null || fail "cannot start postgres:16"
+    "$POSTGRES_IMAGE" >/dev/null || fail "cannot start $POSTGRES_IMAGE"
   ready=0
   for _ in $(seq 1 60); do
     # -h: over TCP, so the entrypoint's temporary socket-only server does not count.

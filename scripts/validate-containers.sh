@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Static checks of the container and CI files, offline once the tools are installed:
-#   Dockerfile                 hadolint --failure-threshold warning (and DL3015 as an error)
+#   Dockerfile                 hadolint --failure-threshold warning (and DL3015 as an error),
+#                              and the CI stand-ins' ci/images/*/Dockerfile the same way
 #   docker-compose.yml         docker-compose 1.29 `config -q` (with .env.example as .env)
 #                              and the Compose Specification schema (check-jsonschema)
 #   .github/workflows/*.yml    the GitHub Actions workflow schema and actionlint
-#   scripts/*.sh               shellcheck
+#   scripts/*.sh               shellcheck (and ci/images/*/*.sh)
 # Any finding fails the run (exit 1); every check runs, so one run lists them all.
 #
 # Usage:
@@ -137,6 +138,12 @@ if require Dockerfile; then
     hadolint --no-color --failure-threshold warning --error DL3015 "$TARGET/Dockerfile"
 fi
 
+shopt -s nullglob
+for standin in "$TARGET"/ci/images/*/Dockerfile; do
+  check hadolint "${standin#"$TARGET"/}" \
+    hadolint --no-color --failure-threshold warning --error DL3015 "$standin"
+done
+
 if require docker-compose.yml && require .env.example; then
   # A private project directory: compose reads .env there (from .env.example) for
   # interpolation and env_file, and nothing is written into $TARGET.
@@ -150,7 +157,6 @@ if require docker-compose.yml && require .env.example; then
     check-jsonschema --builtin-schema vendor.compose-spec "$TARGET/docker-compose.yml"
 fi
 
-shopt -s nullglob
 workflows=("$TARGET"/.github/workflows/*.yml "$TARGET"/.github/workflows/*.yaml)
 if ((${#workflows[@]})); then
   check "github-workflows schema" .github/workflows \
@@ -162,7 +168,7 @@ else
   failures+=("missing: .github/workflows/*.yml")
 fi
 
-scripts=("$TARGET"/scripts/*.sh)
+scripts=("$TARGET"/scripts/*.sh "$TARGET"/ci/images/*/*.sh)
 if ((${#scripts[@]})); then
   check shellcheck scripts/ shellcheck --color=never "${scripts[@]}"
 fi
