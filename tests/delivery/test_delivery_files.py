@@ -17,7 +17,8 @@ from .conftest import REPO_ROOT, load_yaml
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 ENV_EXAMPLE = REPO_ROOT / ".env.example"
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}
-_VARIABLE = re.compile(r"\$\{(\w+)(?::?[-?][^}]*)?\}")
+# ($${VAR} is a literal ${VAR} for the container's shell.)
+_VARIABLE = re.compile(r"(?<!\$)\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +39,25 @@ def _example_values() -> dict[str, str]:
     return {key: value or "" for key, value in dotenv_values(ENV_EXAMPLE).items()}
 
 
-def _interpolate(text: str) -> str:
-    """Compose's interpolation with the values .env.example sets (every variable must be set)."""
-    values = _example_values()
-    return _VARIABLE.sub(lambda match: values[match.group(1)], text)
+def _interpolate(text: str, values: dict[str, str] | None = None) -> str:
+    """Compose's interpolation: ``values`` (default: what .env.example sets), else the default.
+
+    ``values={}`` is a fresh clone: no .env, nothing in the shell.
+    """
+    known = _example_values() if values is None else values
+
+    def substitute(match: re.Match[str]) -> str:
+        name, operator, default = match.groups()
+        if name in known:
+            return known[name]
+        assert operator in (":-", "-"), f"${{{name}}} has no default: {match.group(0)}"
+        return str(default)
+
+    return _VARIABLE.sub(substitute, text)
+
+
+# A fresh clone, and a clone with .env copied from .env.example.
+SETUPS = pytest.mark.parametrize("values", [{}, None], ids=["no-dotenv", "example-dotenv"])
 
 
 def _depends_on(service: dict[str, Any]) -> dict[str, str]:
@@ -57,21 +73,60 @@ def test_services_and_no_top_level_name(compose: dict[str, Any]) -> None:
 def test_db_keeps_its_data_in_a_named_volume(
     compose: dict[str, Any], services: dict[str, Any]
 ) -> None:
-    assert services["db"]["image"] == "postgres:16"
+    # The official image unless POSTGRES_IMAGE names another (CI's stand-in).
+    assert _interpolate(services["db"]["image"], {}) == "postgres:16"
+    assert _interpolate(services["db"]["image"], {"POSTGRES_IMAGE": "x:1"}) == "x:1"
     assert "pgdata" in compose["volumes"]
     assert "pgdata:/var/lib/postgresql/data" in services["db"]["volumes"]
     assert "ports" not in services["db"]  # reachable on the compose network only
 
 
-def test_db_credentials_come_from_the_env_file(services: dict[str, Any]) -> None:
-    assert services["db"]["env_file"] == ".env"
-    assert {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"} <= set(_example_values())
+def test_a_fresh_clone_needs_no_dotenv(compose: dict[str, Any], services: dict[str, Any]) -> None:
+    # docker-compose 1.29 cannot make an env_file optional, so there is none: every
+    # ${...} has a default, and the settings come through `environment`.
+    assert all("env_file" not in service for service in services.values())
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    for match in _VARIABLE.finditer(text):
+        assert match.group(2) in (":-", "-"), f"no default: {match.group(0)}"
+
+
+@SETUPS
+def test_db_credentials_have_development_defaults(
+    services: dict[str, Any], values: dict[str, str] | None
+) -> None:
+    environment = {
+        name: _interpolate(value, values) for name, value in services["db"]["environment"].items()
+    }
+    # The example sets the defaults, so copying it changes nothing until it is edited.
+    assert environment == {
+        name: _example_values()[name] for name in ("POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB")
+    }
+    assert all(environment.values())
+
+
+def test_the_migrate_and_app_containers_get_every_setting(services: dict[str, Any]) -> None:
+    expected = {env_name(field) for field in Settings.model_fields}
+    expected |= {secret_file_variable(field) for field in SECRET_FIELDS}
+    expected |= {"ADVENTORATOR_CONFIG_FILE"}
+    expected -= {"DATABASE_URL_FILE"}  # DATABASE_URL is always the db service's
+    for name in ("migrate", "app"):
+        environment = services[name]["environment"]
+        assert set(environment) == expected
+        # Unset in .env and the shell: unset in the container (NAME="" would beat NAME_FILE).
+        passed_through = {key for key, value in environment.items() if value is None}
+        assert passed_through == expected - {"DATABASE_URL"}
+
+
+def test_migrate_has_no_healthcheck(services: dict[str, Any]) -> None:
+    # A one-shot: the image's HEALTHCHECK polls the app's /healthz.
+    assert services["migrate"]["healthcheck"] == {"disable": True}
 
 
 def test_healthchecks(services: dict[str, Any]) -> None:
     db_check = services["db"]["healthcheck"]["test"]
     assert db_check[0] == "CMD-SHELL"
     assert "pg_isready" in db_check[1]
+    assert "-h 127.0.0.1" in db_check[1]  # not the entrypoint's socket-only set-up server
     app_check = services["app"]["healthcheck"]["test"]
     assert app_check[0] == "CMD"
     assert "http://127.0.0.1:8000/healthz" in " ".join(app_check)
@@ -88,10 +143,13 @@ def test_app_starts_after_a_successful_migration(services: dict[str, Any]) -> No
     assert _depends_on(services["app"]) == {"migrate": "service_completed_successfully"}
 
 
+@SETUPS
 @pytest.mark.parametrize("name", ["migrate", "app"])
-def test_database_url_points_at_the_db_service(services: dict[str, Any], name: str) -> None:
-    values = _example_values()
-    url = urlsplit(_interpolate(services[name]["environment"]["DATABASE_URL"]))
+def test_database_url_points_at_the_db_service(
+    services: dict[str, Any], name: str, values: dict[str, str] | None
+) -> None:
+    url = urlsplit(_interpolate(services[name]["environment"]["DATABASE_URL"], values))
+    values = _example_values()  # the example sets the defaults
     assert url.scheme == "postgresql"
     assert url.hostname == "db"
     assert url.port == 5432
@@ -101,7 +159,10 @@ def test_database_url_points_at_the_db_service(services: dict[str, Any], name: s
 
 
 def test_app_is_published_on_loopback_only(services: dict[str, Any]) -> None:
-    assert services["app"]["ports"] == ["127.0.0.1:8000:8000"]
+    assert [_interpolate(port, {}) for port in services["app"]["ports"]] == ["127.0.0.1:8000:8000"]
+    assert _interpolate(services["app"]["ports"][0], {"ADVENTORATOR_PORT": "8123"}) == (
+        "127.0.0.1:8123:8000"
+    )
     published = [name for name, service in services.items() if "ports" in service]
     assert published == ["app"]
 
@@ -140,6 +201,11 @@ def test_env_example_documents_every_setting() -> None:
     assert sorted(expected - documented) == []
 
 
+def test_env_example_documents_the_compose_variables() -> None:
+    used = set(_VARIABLE.findall(COMPOSE_FILE.read_text(encoding="utf-8")))
+    assert {name for name, _, _ in used} <= _documented_names()
+
+
 def test_env_example_sets_only_the_compose_credentials() -> None:
     # Everything else is commented out, so copying the example keeps the defaults
     # and sets no placeholder secret.
@@ -173,23 +239,19 @@ def test_workflow_pins_every_action_to_a_commit(workflow: dict[str, Any]) -> Non
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
 
 
-def test_workflow_runs_the_suite_in_compose_and_always_tears_down(
+def test_workflow_runs_the_container_stage_with_the_official_images(
     workflow: dict[str, Any],
 ) -> None:
+    # The same script as .ci/run's container stage, with the real base images.
     steps = _steps(workflow, "containers")
+    stage = next(step for step in steps if "scripts/ci-containers.sh" in step.get("run", ""))
+    assert stage["env"]["ADVENTORATOR_CI_BASES"] == "official"
+    assert "ADVENTORATOR_SKIP_CONTAINERS" not in stage["env"]
     runs = [step.get("run", "") for step in steps]
-    order = [
-        "docker build --target test",
-        "docker build --target runtime",
-        "docker compose up --detach --wait db",
-        "docker compose run --rm migrate",
-        "docker compose --profile test run --rm test",
-        "down --volumes",
-    ]
-    positions = [next(i for i, run in enumerate(runs) if fragment in run) for fragment in order]
-    assert positions == sorted(positions)
-    teardown = next(step for step in steps if "down --volumes" in step.get("run", ""))
-    assert teardown["if"] == "always()"
+    # The stage signs interactions with the project's venv: it exists before.
+    assert runs.index("make install") < runs.index(stage["run"])
+    ci_run = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "scripts/ci-containers.sh" in ci_run
 
 
 def test_workflow_has_a_separate_lint_job(workflow: dict[str, Any]) -> None:
@@ -197,6 +259,7 @@ def test_workflow_has_a_separate_lint_job(workflow: dict[str, Any]) -> None:
     assert "ruff check" in runs
     assert "ruff format --check" in runs
     assert "mypy" in runs
+    assert "scripts/validate-containers.sh" in runs
 
 
 # The Dockerfile (plain text: no parser needed) --------------------------------------------
@@ -224,12 +287,39 @@ def _stages() -> dict[str, list[str]]:
     return stages
 
 
-def test_dockerfile_base_is_pinned_to_a_patch_release() -> None:
-    bases = [line.split()[1] for line in _instructions() if line.upper().startswith("FROM")]
-    external = [base for base in bases if ":" in base]
-    assert external
-    for base in external:
-        assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm(@sha256:[0-9a-f]{64})?", base), base
+def test_dockerfile_base_is_a_build_argument_pinned_to_a_patch_release() -> None:
+    instructions = _instructions()
+    bases = [line.split()[1] for line in instructions if line.upper().startswith("FROM")]
+    assert bases[0] == "${PYTHON_IMAGE}"
+    assert all(base == "${PYTHON_IMAGE}" or ":" not in base for base in bases)
+    (default,) = [line for line in instructions if line.startswith("ARG PYTHON_IMAGE=")]
+    assert re.fullmatch(
+        r"ARG PYTHON_IMAGE=python:3\.11\.\d+-slim-bookworm(@sha256:[0-9a-f]{64})?", default
+    ), default
+
+
+def test_dockerfile_needs_no_frontend_from_a_registry() -> None:
+    # A `# syntax=` line makes BuildKit pull its frontend image first.
+    first = DOCKERFILE.read_text(encoding="utf-8").splitlines()[0]
+    assert not re.match(r"#\s*syntax\s*=", first)
+
+
+def test_every_pip_install_in_the_dockerfile_can_use_the_build_secrets() -> None:
+    pips = [line for line in _instructions() if re.search(r"\bpip install\b", line)]
+    assert pips
+    for line in pips:
+        assert "docker-pip install" in line, line
+        assert "--mount=type=secret,id=pip_ca" in line, line
+        assert "--mount=type=secret,id=pip_conf" in line, line
+
+
+def test_the_test_image_holds_what_the_suite_reads_from_the_checkout() -> None:
+    copied = " ".join(line for line in _stages()["test"] if line.startswith("COPY"))
+    builder = " ".join(line for line in _stages()["builder"] if line.startswith("COPY"))
+    for needed in ("tests", "examples", "bench", "alembic.ini", ".dockerignore", "ci"):
+        assert re.search(rf"\s{re.escape(needed)}(\s|$)", copied), needed
+    for needed in ("pyproject.toml", "README.md", "adventorator"):
+        assert needed in builder, needed
 
 
 def test_dockerfile_runtime_is_the_last_stage_and_non_root() -> None:
@@ -271,3 +361,9 @@ def test_dockerignore_is_an_allow_list_without_secrets_or_caches() -> None:
     allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
     assert not allowed & {".env", ".venv", ".git", "dist", "build", ".mypy_cache"}
     assert {"pyproject.toml", "README.md", "adventorator"} <= allowed
+    # Every file the Dockerfile copies from the context is allowed.
+    for line in _instructions():
+        if line.startswith("COPY") and "--from=" not in line:
+            sources = [word for word in line.split()[1:-1] if not word.startswith("--")]
+            for source in sources:
+                assert source.split("/")[0] in allowed, source

@@ -76,7 +76,7 @@ def test_a_clean_copy_passes_and_nothing_is_written_into_it(
 
 
 def _unpinned_base(root: Path) -> None:
-    _edit(root / "Dockerfile", "FROM python:3.11.14-slim-bookworm AS base", "FROM python AS base")
+    _edit(root / "Dockerfile", "FROM ${PYTHON_IMAGE} AS base", "FROM python AS base")
 
 
 def _apt_without_no_install_recommends(root: Path) -> None:
