@@ -20,7 +20,8 @@ from adventorator.storage.database import Database, create_database
 from adventorator.storage.migrations import HEAD_REVISION
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "rogue.json"
-# Runs the real CLI in this process, then reports whether Alembic was imported.
+# Runs the real CLI in this process, then reports whether Alembic and the
+# Postgres dialect were imported.
 CLI_THEN_REPORT = (
     "import sys\n"
     "from adventorator.cli import main\n"
@@ -30,6 +31,7 @@ CLI_THEN_REPORT = (
     "except SystemExit as done:\n"
     "    assert not done.code, done.code\n"
     "print('alembic loaded:', 'alembic' in sys.modules)\n"
+    "print('postgres dialect loaded:', 'sqlalchemy.dialects.postgresql' in sys.modules)\n"
 )
 
 
@@ -122,7 +124,7 @@ async def test_a_damaged_file_is_refused(tmp_path: Path, isolated_env: Path) -> 
         await database.dispose()
 
 
-def _cli(*args: str) -> str:
+def _cli_report(*args: str) -> list[str]:
     done = subprocess.run(
         [sys.executable, "-c", CLI_THEN_REPORT, *args],
         capture_output=True,
@@ -131,7 +133,12 @@ def _cli(*args: str) -> str:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout.strip().splitlines()[-1]
+    return done.stdout.strip().splitlines()[-2:]
+
+
+def _cli(*args: str) -> str:
+    """Whether a real ``adv`` run imported Alembic."""
+    return _cli_report(*args)[0]
 
 
 def test_the_embedded_default_imports_alembic_only_to_migrate(isolated_env: Path) -> None:
@@ -146,3 +153,9 @@ def test_a_database_at_head_is_used_without_alembic(
     monkeypatch.setenv("DATABASE_URL", migrated_url)
     assert _cli("sheet", "list") == "alembic loaded: False"
     assert _cli("transcript", "show") == "alembic loaded: False"
+
+
+def test_sqlite_commands_do_not_import_the_postgres_dialect(isolated_env: Path) -> None:
+    _cli_report("sheet", "create", "--file", str(EXAMPLE))  # creates and migrates
+    for args in (["sheet", "show"], ["check", "--skill", "stealth", "--dc", "15"]):
+        assert _cli_report(*args) == ["alembic loaded: False", "postgres dialect loaded: False"]

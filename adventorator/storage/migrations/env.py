@@ -15,16 +15,17 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
-from adventorator.storage.models import Base
+from adventorator.storage.models import Base, JSONDocumentType
 
 target_metadata = Base.metadata
 
 
-def _render_item(
-    type_: str, obj: Any, autogen_context: AutogenContext
-) -> str | Literal[False]:
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render our TypeDecorators as their plain SQLAlchemy type: migrations
     must not import application code that may change under them."""
+    if type_ == "type" and isinstance(obj, JSONDocumentType):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return 'sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")'
     if type_ == "type" and isinstance(obj, TypeDecorator):
         return f"sa.{obj.impl!r}"
     return False

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adventorator.storage.models import (
@@ -14,6 +13,7 @@ from adventorator.storage.models import (
     Interaction,
     utcnow,
 )
+from adventorator.storage.repos._common import backend_insert
 
 # Interactions (Discord idempotency) ----------------------------------------
 #
@@ -36,7 +36,7 @@ _CONSUME_INTERACTION = (
 def _claim_statement(dialect: str) -> Any:
     statement = _CLAIM_STATEMENTS.get(dialect)
     if statement is None:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = backend_insert(dialect)
         statement = _CLAIM_STATEMENTS[dialect] = (
             insert(_INTERACTIONS)
             .on_conflict_do_nothing(index_elements=["id"])
