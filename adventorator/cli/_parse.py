@@ -77,6 +77,7 @@ def report_click_error(error: Exception) -> int:
         message = message[0].lower() + message[1:]
     # typer's suggestion: "No such command 'rol'. Did you mean 'roll'?"
     message = _SUGGESTION.sub(r" (did you mean \1?)", message).rstrip(".")
+    message = message.replace("not a valid integer range", "not a valid integer")  # IntRange
     ctx = getattr(error, "ctx", None)
     if ctx is not None:
         message = f"{message}; see '{ctx.command_path} --help'"
