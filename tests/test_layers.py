@@ -33,8 +33,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset(
     {
         ("adventorator/llm/__init__.py", "adventorator.play.offline_narrator"),
         ("adventorator/services/health.py", "adventorator.context"),
-        ("adventorator/services/migrations.py", "adventorator.context"),
-        ("adventorator/cli/_run.py", "adventorator.commands._types"),
         ("adventorator/cli/_serve.py", "adventorator.discord_webhook._discord_api"),
         ("adventorator/discord_webhook/_metrics.py", "adventorator.storage.database"),
     }

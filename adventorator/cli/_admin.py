@@ -7,7 +7,8 @@ JSON or as the text ``describe`` makes of it.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import typer
 
@@ -18,6 +19,16 @@ db_app = typer.Typer(help="Manage the database schema (Alembic migrations).", no
 config_app = typer.Typer(help="Inspect the effective settings.", no_args_is_help=True)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON.")
+T = TypeVar("T")
+
+
+def _unguarded(call: Callable[[Any], Awaitable[T]]) -> Callable[[AppContext], Awaitable[T]]:
+    """``call`` on the database opened without the schema guard: these commands fix schemas."""
+
+    async def work(app: AppContext) -> T:
+        return await call(await app.database(check_schema=False))
+
+    return work
 
 
 @db_app.command("upgrade")
@@ -29,9 +40,8 @@ def db_upgrade(
     """Upgrade the schema to REVISION (default: the newest)."""
     from adventorator.services import migrations
 
-    run_report(
-        ctx, lambda app: migrations.upgrade(app, revision), _moved("upgraded"), as_json=as_json
-    )
+    work = _unguarded(lambda database: migrations.upgrade(database, revision))
+    run_report(ctx, work, _moved("upgraded"), as_json=as_json)
 
 
 @db_app.command("downgrade")
@@ -43,9 +53,8 @@ def db_downgrade(
     """Downgrade the schema to REVISION."""
     from adventorator.services import migrations
 
-    run_report(
-        ctx, lambda app: migrations.downgrade(app, revision), _moved("downgraded"), as_json=as_json
-    )
+    work = _unguarded(lambda database: migrations.downgrade(database, revision))
+    run_report(ctx, work, _moved("downgraded"), as_json=as_json)
 
 
 def _moved(verb: str) -> Any:
@@ -68,7 +77,7 @@ def db_current(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         current = ", ".join(result["current"]) or "(empty: no schema)"
         return f"{result['database']}: {current} [{result['state']}]"
 
-    run_report(ctx, migrations.status, describe, as_json=as_json)
+    run_report(ctx, _unguarded(migrations.status), describe, as_json=as_json)
 
 
 @db_app.command("history")
@@ -79,7 +88,7 @@ def db_history(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     def describe(revisions: list[dict[str, Any]]) -> str:
         return "\n".join(_history_line(rev) for rev in revisions)
 
-    run_report(ctx, migrations.history, describe, as_json=as_json)
+    run_report(ctx, _unguarded(migrations.history), describe, as_json=as_json)
 
 
 def _history_line(rev: dict[str, Any]) -> str:
@@ -97,7 +106,7 @@ def db_check(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     def describe(result: dict[str, Any]) -> str:
         return f"{result['database']}: schema matches the models"
 
-    run_report(ctx, migrations.verify, describe, as_json=as_json)
+    run_report(ctx, _unguarded(migrations.verify), describe, as_json=as_json)
 
 
 @config_app.command("show")

@@ -19,7 +19,7 @@ from typing import Any, NoReturn, TypeVar
 import typer
 
 from adventorator.cli._output import echo, print_json, render, show
-from adventorator.commands._types import CommandSpec, Invocation, Reply
+from adventorator.commands import CommandSpec, Invocation, Reply
 from adventorator.context import AppContext
 from adventorator.errors import AdventoratorError
 from adventorator.text import clean_line

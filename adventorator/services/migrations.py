@@ -1,7 +1,7 @@
 """What ``adv db`` does, one function per command, each returning its JSON result.
 
-The CLI never imports ``storage/``: these open the context's database without
-the schema guard (they are how a schema gets fixed) and call ``storage.migrate``.
+Each takes the database opened without the schema guard (these commands are
+how a schema gets fixed); the CLI never imports ``storage/`` itself.
 """
 
 from __future__ import annotations
@@ -9,34 +9,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from adventorator.context import AppContext
+    from adventorator.storage.database import Database
 
 
-async def upgrade(app: AppContext, revision: str = "head") -> dict[str, Any]:
+async def upgrade(database: Database, revision: str = "head") -> dict[str, Any]:
     """Upgrade to ``revision``: ``{"database", "from", "to"}`` (revision lists)."""
-    return await _move(app, revision, down=False)
+    return await _move(database, revision, down=False)
 
 
-async def downgrade(app: AppContext, revision: str) -> dict[str, Any]:
+async def downgrade(database: Database, revision: str) -> dict[str, Any]:
     """Downgrade to ``revision`` ('base': an empty schema), reported as ``upgrade`` is."""
-    return await _move(app, revision, down=True)
+    return await _move(database, revision, down=True)
 
 
-async def _move(app: AppContext, revision: str, *, down: bool) -> dict[str, Any]:
+async def _move(database: Database, revision: str, *, down: bool) -> dict[str, Any]:
     from adventorator.storage import migrate
 
-    database = await app.database(check_schema=False)
     before = await migrate.current_revisions(database)
     await (migrate.downgrade if down else migrate.upgrade)(database, revision)
     after = await migrate.current_revisions(database)
     return {"database": database.describe(), "from": list(before), "to": list(after)}
 
 
-async def status(app: AppContext) -> dict[str, Any]:
+async def status(database: Database) -> dict[str, Any]:
     """The recorded revisions, the code's head and the state (current, behind, ahead, empty)."""
     from adventorator.storage import migrate
 
-    database = await app.database(check_schema=False)
     return {
         "database": database.describe(),
         "current": list(await migrate.current_revisions(database)),
@@ -45,19 +43,17 @@ async def status(app: AppContext) -> dict[str, Any]:
     }
 
 
-async def history(app: AppContext) -> list[dict[str, Any]]:
+async def history(database: Database) -> list[dict[str, Any]]:
     """Every migration, newest first, with ``head`` and ``applied`` marks."""
     from adventorator.storage import migrate
 
-    database = await app.database(check_schema=False)
     return [revision.to_json() for revision in await migrate.history(database)]
 
 
-async def verify(app: AppContext) -> dict[str, Any]:
+async def verify(database: Database) -> dict[str, Any]:
     """Raise SchemaMismatchError unless the schema is at head and matches the models."""
     from adventorator.storage import migrate
 
-    database = await app.database(check_schema=False)
     await migrate.ensure_schema(database, auto_upgrade=False)
     await migrate.check(database)
     return {"database": database.describe(), "ok": True}
