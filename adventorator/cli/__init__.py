@@ -35,11 +35,10 @@ def main() -> None:
     try:
         build_app()(prog_name="adv")
     except Exception:
-        # A bug: its traceback may quote user text, so it is cleaned like any output.
-        import sys
+        # A bug: its traceback may quote user text, so it leaves by the plain door too.
         import traceback
 
-        from adventorator.text import clean
+        from adventorator.cli._output import echo
 
-        sys.stderr.write(clean(traceback.format_exc()))
+        echo(traceback.format_exc().rstrip("\n"), err=True)
         raise SystemExit(1) from None
