@@ -43,6 +43,16 @@ Remarkable Athlete), "proficient" or "expertise".
 Rolls start from ``sheet.check_input(ruleset, kind, ...)``, the rules
 engine's ``CheckInput`` with the sheet's real numbers.
 
+Play state (what a fight changes, recorded by ``services.play_state``):
+``hp`` may also hold ``death_saves`` ({"successes": 0-2, "failures": 0-3}),
+``stable`` and ``dead`` (only at 0 HP; left out while at their defaults);
+``exhaustion`` is a level 0-6 beside the named ``conditions``; and
+``resistances``, ``immunities`` and ``vulnerabilities`` list SRD damage types
+in any case. ``sheet.hit_points()`` / ``with_hit_points(state)`` convert to
+and from ``rules.hp.HitPointState``, ``with_conditions(names, exhaustion)``
+sets conditions, ``defences()`` gives ``rules.damage.Defences`` (with those
+conditions add, e.g. petrified), and ``play_state()`` is what an event records.
+
 Errors: ``SheetError`` (an ``InputError``) for every bad document, with a
 one-line ``message`` and the individual ``problems``; ``RulesError`` from
 ``CharacterSheet.check_input`` for an impossible roll.
@@ -50,9 +60,17 @@ one-line ``message`` and the individual ``problems``; ``RulesError`` from
 
 from __future__ import annotations
 
+from adventorator.sheet._attacks import (
+    Attack,
+    AttackExtra,
+    AttackProfile,
+    ExtraDamage,
+    attack_profile,
+    find_attack,
+)
 from adventorator.sheet._derived import DerivedValues
 from adventorator.sheet._features import Feature
-from adventorator.sheet._fields import Condition, HitPoints, Item, Senses, Speed
+from adventorator.sheet._fields import Condition, DeathSaves, HitPoints, Item, Senses, Speed
 from adventorator.sheet._io import (
     MAX_SHEET_BYTES,
     SheetError,
@@ -66,9 +84,14 @@ from adventorator.sheet._model import CharacterSheet
 
 __all__ = [
     "MAX_SHEET_BYTES",
+    "Attack",
+    "AttackExtra",
+    "AttackProfile",
     "CharacterSheet",
     "Condition",
+    "DeathSaves",
     "DerivedValues",
+    "ExtraDamage",
     "Feature",
     "HitPoints",
     "Item",
@@ -76,6 +99,8 @@ __all__ = [
     "SheetError",
     "Speed",
     "apply_merge_patch",
+    "attack_profile",
+    "find_attack",
     "merge_patch",
     "parse_patch_json",
     "parse_sheet_data",

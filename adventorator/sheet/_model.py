@@ -26,7 +26,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from adventorator.rules import BonusDice, CheckInput, CheckKind, Proficiency, RulesError, srd
+from adventorator.rules.damage import DamageType, Defences
+from adventorator.rules.hp import HitPointState
 from adventorator.rules.srd import Ability, Skill
+from adventorator.sheet import _play_state
+from adventorator.sheet._attacks import Attack
 from adventorator.sheet._features import FEATURES_DESCRIPTION, Feature, FeatureList, feature_flags
 from adventorator.sheet._fields import (
     AbilityName,
@@ -43,6 +47,7 @@ from adventorator.sheet._fields import (
     required_entry,
     whole_number,
 )
+from adventorator.sheet._play_state import DamageTypeName
 from adventorator.text import name_problem
 
 if TYPE_CHECKING:
@@ -138,6 +143,17 @@ def _unique(items: list[Condition]) -> list[Condition]:
     return list(dict.fromkeys(items))
 
 
+def _unique_types(items: list[DamageType]) -> list[DamageType]:
+    return list(dict.fromkeys(items))
+
+
+def _empty(items: list[Any]) -> bool:
+    return not items
+
+
+DamageTypes = Annotated[list[DamageTypeName], Field(max_length=13), AfterValidator(_unique_types)]
+
+
 def _optional_text(high: int, description: str) -> Any:
     return Field(default=None, min_length=1, max_length=high, description=description)
 
@@ -209,10 +225,30 @@ class CharacterSheet(BaseModel):
         Field(
             default_factory=list,
             description=(
-                'SRD conditions affecting the character now, e.g. ["poisoned"]. Recorded for '
-                "the table; they do not change the derived numbers."
+                'SRD conditions affecting the character now, e.g. ["poisoned"]; exhaustion '
+                "has its own level (the exhaustion field)."
             ),
         )
+    )
+    exhaustion: Annotated[int, Field(ge=0, le=6), whole_number(0, 6)] = Field(
+        default=0,
+        exclude_if=lambda level: level == 0,
+        description="Exhaustion level, 0 (none) to 6 (SRD Conditions, Exhaustion).",
+    )
+    resistances: DamageTypes = Field(
+        default_factory=list,
+        exclude_if=_empty,
+        description='Damage types it resists (half damage), e.g. ["fire"]; any case.',
+    )
+    immunities: DamageTypes = Field(
+        default_factory=list,
+        exclude_if=_empty,
+        description="Damage types it is immune to (no damage).",
+    )
+    vulnerabilities: DamageTypes = Field(
+        default_factory=list,
+        exclude_if=_empty,
+        description="Damage types it is vulnerable to (double damage).",
     )
     inventory: list[ItemField] = Field(
         default_factory=list,
@@ -221,6 +257,9 @@ class CharacterSheet(BaseModel):
     )
     spells: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list, max_length=300, description="Spells known or prepared, by name."
+    )
+    attacks: list[Attack] = Field(
+        default_factory=list, max_length=50, description="Weapons and other attacks."
     )
     notes: str = Field(default="", max_length=10_000, description="Free-form notes.")
 
@@ -297,6 +336,28 @@ class CharacterSheet(BaseModel):
             bonus_dice=tuple(bonus_dice),
             dc=dc,
         )
+
+    # --- play state: hit points, conditions and defences, as the rules take them -----------
+
+    def hit_points(self) -> HitPointState:
+        """Hit points and death saves for ``rules.hp`` (RulesError if the sheet has none)."""
+        return _play_state.hit_points(self)
+
+    def with_hit_points(self, state: HitPointState) -> CharacterSheet:
+        """This sheet holding ``state`` (validated again)."""
+        return _play_state.with_hit_points(self, state)
+
+    def with_conditions(self, conditions: Sequence[str], exhaustion: int) -> CharacterSheet:
+        """This sheet with exactly these named conditions and exhaustion level."""
+        return _play_state.with_conditions(self, conditions, exhaustion)
+
+    def defences(self) -> Defences:
+        """Resistances, immunities and vulnerabilities, with those its conditions give."""
+        return _play_state.defences(self)[0]
+
+    def play_state(self) -> dict[str, Any]:
+        """What an event records of this sheet: hp, conditions and exhaustion."""
+        return _play_state.play_state(self)
 
     def to_data(self) -> dict[str, Any]:
         """The canonical JSON form (aliases, short keys, nulls left out): what is stored."""
