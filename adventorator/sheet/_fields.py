@@ -25,6 +25,7 @@ from adventorator.rules.srd import Ability, RulesError, Skill
 __all__ = [
     "AbilityName",
     "Condition",
+    "DeathSaves",
     "HitPoints",
     "Item",
     "Senses",
@@ -219,6 +220,15 @@ def _current_defaults_to_max(value: Any) -> Any:
     return value
 
 
+class DeathSaves(BaseModel):
+    """Death saving throws at 0 HP: three successes stabilise, three failures kill."""
+
+    model_config = _STRICT
+
+    successes: Annotated[int, Field(ge=0, le=2), whole_number(0, 2)] = 0
+    failures: Annotated[int, Field(ge=0, le=3), whole_number(0, 3)] = 0
+
+
 class HitPoints(BaseModel):
     """Hit points: max (1 to 999), current (0 to max; max when left out) and temp (0 to 999)."""
 
@@ -237,6 +247,16 @@ class HitPoints(BaseModel):
     temp: Annotated[
         int, Field(ge=0, le=999, description="Temporary hit points."), whole_number(0, 999)
     ] = 0
+    # Play state at 0 HP (rules.hp): left out of the stored JSON while at their defaults.
+    death_saves: DeathSaves = Field(
+        default_factory=lambda: DeathSaves(),
+        exclude_if=lambda saves: saves.successes == 0 and saves.failures == 0,
+        description="Death saving throws made at 0 HP: successes 0-2, failures 0-3.",
+    )
+    stable: bool = Field(
+        default=False, exclude_if=lambda flag: not flag, description="At 0 HP and stable."
+    )
+    dead: bool = Field(default=False, exclude_if=lambda flag: not flag, description="Dead.")
 
     @model_validator(mode="before")
     @classmethod
@@ -252,6 +272,16 @@ class HitPoints(BaseModel):
                 max=self.max,
                 got=self.current,
             )
+        at_zero = self.current == 0
+        saves = self.death_saves
+        if not at_zero and (self.stable or self.dead or saves.successes or saves.failures):
+            raise _error(
+                "hp_not_at_zero", "death saves, stable and dead need current 0 HP", got=None
+            )
+        if self.stable and self.dead:
+            raise _error("hp_stable_dead", "a character cannot be both stable and dead", got=None)
+        if saves.failures == 3 and not self.dead:
+            raise _error("hp_three_failures", "three death save failures means dead", got=None)
         return self
 
 
