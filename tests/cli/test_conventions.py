@@ -92,8 +92,7 @@ USAGE_ERRORS = {
     ),
     "bad value": (
         ("check", "--skill", "stealth", "--score", "abc"),
-        "error: invalid value for '--score': 'abc' is not a valid integer; "
-        "see 'adv check --help'",
+        "error: invalid value for '--score': 'abc' is not a valid integer; see 'adv check --help'",
     ),
     "out of range": (
         ("roll", "1d20", "--times", "0"),
