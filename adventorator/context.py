@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from adventorator.services.cache_events import CharacterChangeListener
     from adventorator.services.characters import CharacterService
     from adventorator.services.identities import IdentityService, KnownIdentity, ResolvedIdentity
+    from adventorator.services.play_state import PlayStateService
     from adventorator.services.transcripts import TranscriptService
     from adventorator.storage.database import Database
 
@@ -32,6 +33,7 @@ class AppContext:
         self._characters: CharacterService | None = None
         self._identities: IdentityService | None = None
         self._transcripts: TranscriptService | None = None
+        self._play_state: PlayStateService | None = None
         self._llm: LLMClient | None = None
         self._llm_loaded = False
         self._listener: CharacterChangeListener | None = None
@@ -81,6 +83,14 @@ class AppContext:
 
             self._transcripts = TranscriptService(await self.database())
         return self._transcripts
+
+    async def play_state(self) -> PlayStateService:
+        """Recorded changes to HP and conditions, through the same character cache."""
+        if self._play_state is None:
+            from adventorator.services.play_state import PlayStateService
+
+            self._play_state = PlayStateService(await self.database(), await self.characters())
+        return self._play_state
 
     def llm(self) -> LLMClient | None:
         """The configured LLM client, or None in offline mode (no model set)."""
@@ -153,3 +163,4 @@ class AppContext:
         self._database = None
         self._schema_checked = False
         self._characters = self._identities = self._transcripts = None
+        self._play_state = None

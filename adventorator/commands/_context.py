@@ -14,6 +14,7 @@ from adventorator.play import PlayContext
 if TYPE_CHECKING:
     from adventorator.identity import Identity
     from adventorator.services.identities import KnownIdentity, ResolvedIdentity
+    from adventorator.services.play_state import PlayStateService
 
 
 class CommandContext(PlayContext, Protocol):
@@ -25,6 +26,10 @@ class CommandContext(PlayContext, Protocol):
 
     async def lookup(self, identity: Identity) -> KnownIdentity:
         """The ids of the rows that exist, creating none: for reads."""
+        ...
+
+    async def play_state(self) -> PlayStateService:
+        """Recorded changes to HP and conditions (damage, heal, undo ...)."""
         ...
 
     def cli_identity(self) -> Identity:

@@ -57,6 +57,9 @@ class IdentityService:
                 session, identity.player_key, display_name=identity.display_name
             )
             scene = await repos.get_or_create_scene(session, campaign.id, identity.scene_key)
+            if campaign.gm_player_id is None:
+                # The campaign's first player is its game master until they hand it on.
+                await repos.claim_default_gm(session, campaign.id, player.id)
             resolved = ResolvedIdentity(campaign.id, player.id, scene.id)
         self._cache[identity] = resolved
         return resolved

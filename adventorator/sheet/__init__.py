@@ -81,6 +81,7 @@ from adventorator.sheet._io import (
     parse_sheet_json,
 )
 from adventorator.sheet._model import CharacterSheet
+from adventorator.sheet._play_state import rules_conditions, with_play_state
 
 __all__ = [
     "MAX_SHEET_BYTES",
@@ -105,4 +106,6 @@ __all__ = [
     "parse_patch_json",
     "parse_sheet_data",
     "parse_sheet_json",
+    "rules_conditions",
+    "with_play_state",
 ]

@@ -115,6 +115,10 @@ class Campaign(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # The game master: set to the first player resolved in the campaign, handed on by them.
+    gm_player_id: Mapped[int | None] = mapped_column(
+        ForeignKey("players.id", ondelete="SET NULL"), default=None
+    )
 
 
 class Player(Timestamped, Base):
@@ -202,6 +206,35 @@ class TranscriptEntry(Timestamped, Base):
     content: Mapped[str] = mapped_column(Text)
     meta: Mapped[dict[str, Any] | None]
     status: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")
+
+
+class Event(Base):
+    """One change to play state (HP, conditions): who, what, before and after.
+
+    Written in the transaction that makes the change; ``undoes_id`` marks an
+    undo, and is unique so one change is undone at most once.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_campaign_recent", "campaign_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    scene_id: Mapped[int | None] = mapped_column(ForeignKey("scenes.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("players.id", ondelete="SET NULL"))
+    character_id: Mapped[int | None] = mapped_column(
+        ForeignKey("characters.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    undoes_id: Mapped[int | None] = mapped_column(
+        BigIntPK,
+        ForeignKey("events.id", ondelete="SET NULL"),
+        unique=True,
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
 INTERACTION_KINDS = ("command", "component")
