@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from adventorator.commands import character, check, play, roll, sheet
+from adventorator.commands import attack, character, check, play, roll, sheet
 from adventorator.commands._context import CommandContext
 from adventorator.commands._sheet_view import sheet_panel, sheet_text
 from adventorator.commands._syntax import Syntax
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 COMMANDS: tuple[CommandSpec, ...] = (
     roll.SPEC,
     check.SPEC,
+    attack.SPEC,
     *sheet.SPECS,
     *character.SPECS,
     *play.SPECS,

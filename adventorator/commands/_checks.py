@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from adventorator.commands._types import Invocation, Reply
 from adventorator.commands.check import CheckOptions
@@ -16,6 +17,8 @@ from adventorator.rules.srd import Ability, Skill, parse_ability, parse_skill
 
 if TYPE_CHECKING:
     from adventorator.rules import Ruleset
+    from adventorator.rules.condition_effects import RollEffect
+    from adventorator.sheet import CharacterSheet
 
 T = TypeVar("T")
 
@@ -74,14 +77,59 @@ def uses_manual_stats(options: CheckOptions) -> bool:
     )
 
 
-async def check_reply(invocation: Invocation, result: CheckResult, *, odds: bool) -> Reply:
+def with_conditions(check: CheckInput, sheet: CharacterSheet) -> tuple[CheckInput, RollEffect]:
+    """``check`` with the sheet's conditions and exhaustion applied (``check_with_conditions``)."""
+    from adventorator.rules.condition_effects import check_with_conditions
+
+    named = [c.value for c in sheet.conditions if c.value != "exhaustion"]
+    return check_with_conditions(check, named, sheet.exhaustion)
+
+
+def _outcome(line: str, result: CheckResult, *, markdown: bool) -> str:
+    """The line with its outcome replaced by an automatic failure."""
+    if result.dc is not None:
+        word = "success" if result.success else "failure"
+        line = line.removesuffix(f": **{word}**" if markdown else f": {word}")
+    failed = "automatic failure"
+    return f"{line}: {f'**{failed}**' if markdown else failed}"
+
+
+def _condition_lines(
+    data: dict[str, Any], text: str, markdown: str, result: CheckResult, effect: RollEffect
+) -> tuple[str, str]:
+    """Which condition changed the roll and why, in the reply and its data."""
+    data["conditions"] = [
+        {"condition": r.condition, "effect": r.effect, "rule": r.rule} for r in effect.reasons
+    ]
+    data["auto_fail"] = effect.auto_fail
+    if effect.auto_fail:
+        data["success"] = False
+        text, markdown = (
+            _outcome(text, result, markdown=False),
+            _outcome(markdown, result, markdown=True),
+        )
+    why = "".join(f"\n- {line}" for line in effect.reason_texts)
+    return text + why, markdown + why
+
+
+async def check_reply(
+    invocation: Invocation,
+    result: CheckResult,
+    *,
+    odds: bool,
+    effect: RollEffect | None = None,
+) -> Reply:
     data = result.to_json()
     text, markdown = result.text(), result.markdown()
+    if effect is not None:
+        text, markdown = _condition_lines(data, text, markdown, result, effect)
     if odds:
         if result.dc is None:
             raise InputError("--odds needs a --dc to beat")
         ruleset, check = invocation.ruleset, result.check
         chance = await off_loop(lambda: ruleset.success_chance(check), what="Exact odds")
+        if effect is not None and effect.auto_fail:
+            chance = Fraction(0)
         data["odds"] = float(chance)
         line = f"Chance to meet DC {result.dc}: {float(chance):.1%}"
         text, markdown = f"{text}\n{line}", f"{markdown}\n{line}"

@@ -51,8 +51,10 @@ async def check(invocation: Invocation, options: CheckOptions) -> Reply:
         check_target,
         manual_check,
         uses_manual_stats,
+        with_conditions,
     )
 
+    effect = None
     if uses_manual_stats(options):
         check_input = manual_check(options, invocation.ruleset)
     else:
@@ -70,8 +72,10 @@ async def check(invocation: Invocation, options: CheckOptions) -> Reply:
             disadvantage=int(options.disadvantage),
             bonus_dice=bonus_dice(options),
         )
+        # The character's conditions and exhaustion change the roll (SRD Conditions).
+        check_input, effect = with_conditions(check_input, record.sheet)
     result = invocation.ruleset.perform_check(check_input, rng=invocation.rng)
-    return await check_reply(invocation, result, odds=options.odds)
+    return await check_reply(invocation, result, odds=options.odds, effect=effect)
 
 
 SPEC = CommandSpec(

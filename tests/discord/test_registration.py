@@ -25,7 +25,16 @@ def _by_name(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def test_every_registry_command_is_registered_with_its_discord_options() -> None:
     commands = _by_name(application_commands())
-    assert list(commands) == ["roll", "check", "sheet", "character", "do", "act", "transcript"]
+    assert list(commands) == [
+        "roll",
+        "check",
+        "attack",
+        "sheet",
+        "character",
+        "do",
+        "act",
+        "transcript",
+    ]
     for spec in COMMANDS:
         node = commands[spec.path[0]]
         if len(spec.path) == 2:

@@ -1,0 +1,187 @@
+"""How ``attack`` runs: find the attacker, weapon and target, roll, apply, reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from adventorator.commands._attack_odds import AttackChances, DamageSpec, attack_chances
+from adventorator.commands._attack_render import Applied, attack_data, attack_lines
+from adventorator.commands._attack_roll import AttackRoll, roll_attack
+from adventorator.commands._checks import off_loop
+from adventorator.commands._types import Invocation, Reply
+from adventorator.commands.attack import AttackOptions
+from adventorator.errors import InputError, NotFoundError
+from adventorator.rules.conditions import Condition, effective_conditions
+from adventorator.rules.damage import Defences
+from adventorator.sheet import CharacterSheet, Feature, attack_profile, find_attack
+
+if TYPE_CHECKING:
+    from adventorator.services.characters import CharacterRecord
+
+__all__ = ["find_character", "run_attack"]
+
+
+async def find_character(invocation: Invocation, name: str | None) -> CharacterRecord:
+    """The character ``name`` names exactly or by a unique prefix (any case); else the active one.
+
+    An unknown or ambiguous name lists the campaign's candidates.
+    """
+    from adventorator.commands._characters import character_for
+
+    if not name:
+        return await character_for(invocation, None)
+    ids = await invocation.app.lookup(invocation.identity)
+    service = await invocation.app.characters()
+    try:
+        return await service.get_by_name(ids.campaign_id, name)
+    except NotFoundError:
+        pass
+    wanted = " ".join(name.split()).casefold()
+    names = [
+        n for n in await service.names(ids.campaign_id, name) if n.casefold().startswith(wanted)
+    ]
+    if len(names) == 1:
+        return await service.get_by_name(ids.campaign_id, names[0])
+    if names:
+        raise NotFoundError(f"{name!r} matches several characters: {', '.join(names)}")
+    known = [s.name for s in await service.summaries(ids.campaign_id)]
+    listed = f"; characters: {', '.join(known)}" if known else ""
+    raise NotFoundError(f"no character named {name!r} in this campaign{listed}")
+
+
+@dataclass(frozen=True)
+class _Target:
+    record: CharacterRecord | None
+    ac: int | None
+    conditions: tuple[str, ...]
+    defences: Defences
+
+
+async def _target(invocation: Invocation, options: AttackOptions) -> _Target:
+    if not options.target:
+        return _Target(None, options.ac, (), Defences())
+    try:
+        record = await find_character(invocation, options.target)
+    except NotFoundError as error:
+        usage = invocation.syntax.usage("attack", ["weapon", "ac"])
+        raise NotFoundError(
+            f"{error}. To attack a creature without a sheet, give its armor class: `{usage}`"
+        ) from None
+    sheet = record.sheet
+    ac = options.ac if options.ac is not None else sheet.ac
+    if ac is None:
+        hint = invocation.syntax.option("ac", "N", command="attack")
+        raise InputError(f"{sheet.name}'s sheet has no AC: give it with {hint}")
+    conditions = tuple(c.value for c in sheet.conditions if c.value != "exhaustion")
+    return _Target(record, ac, conditions, sheet.defences())
+
+
+def _can_attack(sheet: CharacterSheet) -> None:
+    # SRD Conditions, Incapacitated: "can't take actions or reactions".
+    present = effective_conditions(c.value for c in sheet.conditions if c.value != "exhaustion")
+    if Condition.INCAPACITATED in present:
+        named = ", ".join(sorted(c.value for c in sheet.conditions)) or "incapacitated"
+        raise InputError(
+            f"{sheet.name} cannot attack: {named} (incapacitated creatures can't take actions, "
+            "SRD Conditions, Incapacitated)"
+        )
+
+
+async def run_attack(invocation: Invocation, options: AttackOptions) -> Reply:
+    """Roll the attack, and on a hit apply its damage to a target character."""
+    if options.odds and options.target is None and options.ac is None:
+        raise InputError("--odds needs a --target or an --ac to hit")
+    attacker = await find_character(invocation, options.character)
+    sheet = attacker.sheet
+    weapon = find_attack(sheet.attacks, options.weapon, owner=sheet.name)
+    _can_attack(sheet)
+    target = await _target(invocation, options)
+    profile = attack_profile(
+        weapon,
+        scores=dict(sheet.abilities),
+        level=sheet.level,
+        features=sheet.features,
+        halfling_lucky=Feature.HALFLING_LUCKY in sheet.flags,
+        ruleset=invocation.ruleset,
+    )
+    rolled = roll_attack(
+        invocation.ruleset,
+        invocation.rng,
+        profile,
+        attacker_conditions=[c.value for c in sheet.conditions if c.value != "exhaustion"],
+        attacker_exhaustion=sheet.exhaustion,
+        target_conditions=target.conditions,
+        ac=target.ac,
+        advantage=options.advantage,
+        disadvantage=options.disadvantage,
+        bonus=options.bonus,
+        extra=options.extra,
+    )
+    chances = await _chances(rolled, target, options) if options.odds else None
+    applied = await _apply(invocation, target, rolled)
+    return _reply(sheet.name, rolled, target, chances, applied)
+
+
+async def _chances(rolled: AttackRoll, target: _Target, options: AttackOptions) -> AttackChances:
+    assert target.ac is not None  # run_attack refuses --odds without an AC
+    ac, profile = target.ac, rolled.profile
+    wanted = [x for x in profile.extras if options.extra or not x.once_per_turn]
+    parts = [DamageSpec(profile.damage, profile.damage_type)]
+    parts += [DamageSpec(x.damage, x.damage_type) for x in wanted]
+    hp = _target_hp(target)
+
+    def work() -> AttackChances:
+        return attack_chances(
+            profile.attack_bonus,
+            ac,
+            parts,
+            advantage=rolled.roll.advantage,
+            crit_on=profile.crit_on,
+            auto_crit=rolled.effect.auto_crit,
+            halfling_lucky=profile.halfling_lucky,
+            bonus=options.bonus,
+            defences=target.defences,
+            target_hp=hp,
+        )
+
+    return await off_loop(work, what="Exact attack odds")
+
+
+def _target_hp(target: _Target) -> int | None:
+    """Current plus temporary HP: what it takes to drop the target (None if unknown or 0)."""
+    if target.record is None or target.record.sheet.hp is None:
+        return None
+    state = target.record.sheet.hit_points()
+    return state.effective if state.effective > 0 else None
+
+
+async def _apply(invocation: Invocation, target: _Target, rolled: AttackRoll) -> Applied | None:
+    if target.record is None:
+        return None
+    sheet = target.record.sheet
+    taken, adjustments = rolled.adjusted(target.defences)
+    reasons = tuple(r for a in adjustments for r in a.reasons)
+    state = sheet.play_state()
+    if not rolled.outcome.hit:
+        return Applied(sheet.name, state, state, f"{sheet.name}: not hit", 0, (), None)
+    summary = f"{sheet.name}: would take {taken} damage (not applied yet)"
+    return Applied(sheet.name, state, state, summary, taken, reasons, None)
+
+
+def _reply(
+    attacker: str,
+    rolled: AttackRoll,
+    target: _Target,
+    chances: AttackChances | None,
+    applied: Applied | None,
+) -> Reply:
+    name = None if target.record is None else target.record.name
+    lines = [
+        attack_lines(attacker, rolled, name, chances, applied, markdown=m) for m in (False, True)
+    ]
+    return Reply(
+        text="\n".join(lines[0]),
+        markdown="\n".join(lines[1]),
+        data=attack_data(attacker, rolled, name, chances, applied),
+    )
