@@ -14,7 +14,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from adventorator.commands import attack, character, check, play, roll, sheet
+from adventorator.commands import (
+    attack,
+    character,
+    check,
+    conditions,
+    history,
+    hp,
+    play,
+    roll,
+    sheet,
+)
 from adventorator.commands._context import CommandContext
 from adventorator.commands._sheet_view import sheet_panel, sheet_text
 from adventorator.commands._syntax import Syntax
@@ -37,6 +47,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     roll.SPEC,
     check.SPEC,
     attack.SPEC,
+    *hp.SPECS,
+    *conditions.SPECS,
+    *history.SPECS,
     *sheet.SPECS,
     *character.SPECS,
     *play.SPECS,
@@ -46,6 +59,9 @@ GROUP_HELP: dict[str, str] = {
     "sheet": "Character sheets: create, show, list, update, delete.",
     "character": "Choose the character you play in this campaign.",
     "transcript": "The record of play: what was said, rolled and narrated.",
+    "condition": "SRD conditions and exhaustion on a character: add, remove, list.",
+    "save": "Saving throws the rules track: death saves at 0 HP.",
+    "campaign": "The campaign: its game master.",
 }
 
 

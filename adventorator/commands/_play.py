@@ -1,0 +1,150 @@
+"""What the play-state commands share: amounts, the acting ids, HP lines and replies.
+
+Imported inside handlers (it loads the rules and the services' types), so
+``adv --help`` and ``adv roll`` never pay for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from adventorator.commands._types import Invocation, Reply
+from adventorator.errors import InputError
+from adventorator.rules import dice
+from adventorator.rules.conditions import ALSO_GAINED, Condition
+from adventorator.rules.hp import AMOUNT_LIMIT, HitPointState, HpChange, HpEvent
+from adventorator.services.play_state import PlayChange
+from adventorator.sheet import CharacterSheet
+
+__all__ = [
+    "Amount",
+    "Outcome",
+    "act",
+    "hp_line",
+    "hp_reply",
+    "roll_amount",
+    "with_hp_change",
+]
+
+# Events the arrow already shows; the others are worth a word in the line.
+_SHOWN_BY_NUMBERS = frozenset(
+    {HpEvent.LOST_HP, HpEvent.HEALED, HpEvent.TEMPORARY_ABSORBED, HpEvent.HP_SET}
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount typed as a number or rolled from dice, with the roll for --json."""
+
+    total: int
+    roll: dict[str, Any] | None = None
+    text: str = ""
+
+
+def roll_amount(invocation: Invocation, typed: str, what: str) -> Amount:
+    """``typed`` as a whole number (1 or more), or a dice expression rolled now.
+
+    A rolled total below 0 counts as 0 (SRD: no negative damage or healing).
+    """
+    text = typed.strip()
+    if text.lstrip("+-").isdigit():
+        value = int(text)
+        if value < 1:
+            raise InputError(f"{what} must be at least 1, got {value}")
+        if value > AMOUNT_LIMIT:
+            raise InputError(f"{what} must be at most {AMOUNT_LIMIT:,}, got {value:,}")
+        return Amount(value)
+    result = dice.roll(dice.parse(text), rng=invocation.rng, limits=dice.DEFAULT_LIMITS)
+    total = max(0, min(int(result.total), AMOUNT_LIMIT))
+    return Amount(total, dice.result_to_json(result), dice.render_text(result))
+
+
+@dataclass
+class Outcome:
+    """What the last run of an ``apply`` function found (it may run again on a lost race)."""
+
+    hp: HpChange | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+async def act(
+    invocation: Invocation,
+    name: str,
+    kind: str,
+    apply: Callable[[CharacterSheet], tuple[CharacterSheet, str]],
+) -> PlayChange:
+    """Run one recorded change as the invoking player (ids created on first use)."""
+    ids = await invocation.app.resolve(invocation.identity)
+    service = await invocation.app.play_state()
+    return await service.change(
+        campaign_id=ids.campaign_id,
+        scene_id=ids.scene_id,
+        actor_id=ids.player_id,
+        name=name,
+        kind=kind,
+        apply=apply,
+    )
+
+
+def with_hp_change(sheet: CharacterSheet, change: HpChange) -> CharacterSheet:
+    """The sheet with the new hit points, and the conditions that go with them.
+
+    SRD Unconscious: dropping to 0 HP makes a creature unconscious, and it falls
+    prone (rules.conditions.ALSO_GAINED); regaining hit points wakes it, and it
+    stays prone until it stands up.
+    """
+    updated = sheet.with_hit_points(change.after)
+    names = [c.value for c in sheet.conditions]
+    if change.after.unconscious and not change.before.unconscious:
+        gained = {Condition.UNCONSCIOUS, *ALSO_GAINED[Condition.UNCONSCIOUS]}
+        names += [c.value for c in sorted(gained) if c.value not in names]
+    elif change.before.current == 0 and change.after.current > 0:
+        names = [n for n in names if n != Condition.UNCONSCIOUS.value]
+    else:
+        return updated
+    return updated.with_conditions(names, sheet.exhaustion)
+
+
+def hp_line(name: str, change: HpChange, detail: str = "") -> str:
+    """``Wren: 38 → 27 HP (11 piercing)``, then what else happened."""
+    before, after = change.before, change.after
+    line = f"{name}: {before.current} → {after.current} HP"
+    if before.temporary != after.temporary:
+        line += f", temp {before.temporary} → {after.temporary}"
+    if before.maximum != after.maximum:
+        line += f", max {before.maximum} → {after.maximum}"
+    if detail:
+        line += f" ({detail})"
+    words = [event.value for event in change.events if event not in _SHOWN_BY_NUMBERS]
+    saves = _saves(after)
+    if saves:
+        words.append(saves)
+    return line + (f"; {', '.join(words)}" if words else "")
+
+
+def _saves(state: HitPointState) -> str:
+    if not state.dying or not (state.successes or state.failures):
+        return ""
+    return f"death saves {state.successes} success(es), {state.failures} failure(s)"
+
+
+def hp_reply(done: PlayChange, outcome: Outcome, *, extra_lines: tuple[str, ...] = ()) -> Reply:
+    """The reply of an HP change: the compact line, and --json with the states."""
+    change = outcome.hp
+    data: dict[str, Any] = {
+        "character": done.record_after.name,
+        "event_id": done.event_id,
+        "summary": done.summary,
+        **outcome.extra,
+    }
+    if change is not None:
+        data.update(change.to_json())
+    data["conditions"] = [c.value for c in done.record_after.sheet.conditions]
+    text = "\n".join((done.summary, *extra_lines))
+    return Reply(
+        text=text,
+        data=data,
+        transcript_ids=() if done.transcript_id is None else (done.transcript_id,),
+    )

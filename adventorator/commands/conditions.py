@@ -1,0 +1,155 @@
+"""``condition add|remove|list``: the SRD conditions and exhaustion levels 1-6 on a sheet.
+
+Each change is one recorded, undoable event (``PlayStateService.change``).
+Adding unconscious also adds prone (SRD Unconscious: it falls prone), and
+exhaustion 6 is death (SRD Exhaustion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from adventorator.commands._types import CommandSpec, Invocation, Reply, option
+
+if TYPE_CHECKING:
+    from adventorator.sheet import CharacterSheet
+
+NAME_HELP = "The character: a unique prefix of the name, any case."
+
+
+@dataclass(frozen=True)
+class ConditionOptions:
+    name: str = option(NAME_HELP, positional=True, autocomplete=True)
+    condition: str = option(
+        "An SRD condition (poisoned, prone ...) or exhaustion.", positional=True
+    )
+    level: int | None = option(
+        "Exhaustion level to set (1-6; add: one more level by default).",
+        default=None,
+        min=0,
+        max=6,
+    )
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    name: str = option(NAME_HELP, positional=True, autocomplete=True)
+
+
+async def add(invocation: Invocation, options: ConditionOptions) -> Reply:
+    return await _change(invocation, options, adding=True)
+
+
+async def remove(invocation: Invocation, options: ConditionOptions) -> Reply:
+    return await _change(invocation, options, adding=False)
+
+
+async def _change(invocation: Invocation, options: ConditionOptions, *, adding: bool) -> Reply:
+    from adventorator.commands._play import act
+    from adventorator.errors import InputError
+    from adventorator.rules.conditions import EXHAUSTION, parse_condition_name
+
+    found = parse_condition_name(options.condition)
+    if found != EXHAUSTION and options.level is not None:
+        raise InputError("--level is for exhaustion only")
+
+    def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
+        if found == EXHAUSTION:
+            return _exhaustion(sheet, adding, options.level)
+        return _named(sheet, found.value, adding)
+
+    done = await act(invocation, options.name, "condition", apply)
+    after = done.record_after.sheet
+    return Reply(
+        text=done.summary,
+        data={
+            "character": done.record_after.name,
+            "event_id": done.event_id,
+            "before": done.record_before.sheet.play_state(),
+            "after": after.play_state(),
+            "conditions": [c.value for c in after.conditions],
+            "exhaustion": after.exhaustion,
+        },
+        transcript_ids=() if done.transcript_id is None else (done.transcript_id,),
+    )
+
+
+def _named(sheet: CharacterSheet, name: str, adding: bool) -> tuple[CharacterSheet, str]:
+    from adventorator.rules.conditions import ALSO_GAINED, Condition
+
+    names = [c.value for c in sheet.conditions]
+    if adding:
+        gained = [name, *sorted(c.value for c in ALSO_GAINED.get(Condition(name), ()))]
+        new = [n for n in gained if n not in names]
+        names += new
+        line = (
+            f"{sheet.name} is now {' and '.join(new)}" if new else f"{sheet.name} is already {name}"
+        )
+    else:
+        line = (
+            f"{sheet.name} is no longer {name}" if name in names else f"{sheet.name} was not {name}"
+        )
+        names = [n for n in names if n != name]
+    return sheet.with_conditions(names, sheet.exhaustion), line
+
+
+def _exhaustion(
+    sheet: CharacterSheet, adding: bool, level: int | None
+) -> tuple[CharacterSheet, str]:
+    from dataclasses import replace
+
+    from adventorator.rules.conditions import EXHAUSTION_MAX
+
+    before = sheet.exhaustion
+    if level is None:
+        level = min(EXHAUSTION_MAX, before + 1) if adding else 0
+    updated = sheet.with_conditions([c.value for c in sheet.conditions], level)
+    line = f"{sheet.name}: exhaustion {before} → {level}"
+    if level == EXHAUSTION_MAX and updated.hp is not None:
+        # SRD Exhaustion, level 6: death.
+        state = replace(updated.hit_points(), current=0, successes=0, failures=0, stable=False)
+        updated = updated.with_hit_points(replace(state, dead=True))
+        line += " (dead: SRD Exhaustion level 6)"
+    return updated, line
+
+
+async def list_conditions(invocation: Invocation, options: ListOptions) -> Reply:
+    from adventorator.rules.conditions import exhaustion_effects
+
+    ids = await invocation.app.lookup(invocation.identity)
+    record = await (await invocation.app.play_state()).find(ids.campaign_id, options.name)
+    sheet = record.sheet
+    names = [c.value for c in sheet.conditions if c.value != "exhaustion"]
+    shown = [*names]
+    if sheet.exhaustion:
+        shown.append(exhaustion_effects(sheet.exhaustion).label)
+    text = f"{record.name}: {', '.join(shown) if shown else 'no conditions'}"
+    return Reply(
+        text=text,
+        data={"character": record.name, "conditions": names, "exhaustion": sheet.exhaustion},
+    )
+
+
+SPECS = (
+    CommandSpec(
+        path=("condition", "add"),
+        help="Give a character a condition: `adv condition add wren poisoned`, "
+        "`adv condition add wren exhaustion --level 2`.",
+        options=ConditionOptions,
+        handler=add,
+        purpose="give a character a condition",
+    ),
+    CommandSpec(
+        path=("condition", "remove"),
+        help="End a condition: `adv condition remove wren poisoned` (exhaustion: to 0 or --level).",
+        options=ConditionOptions,
+        handler=remove,
+    ),
+    CommandSpec(
+        path=("condition", "list"),
+        help="Show a character's conditions and exhaustion: `adv condition list wren`.",
+        options=ListOptions,
+        handler=list_conditions,
+    ),
+)

@@ -1,0 +1,118 @@
+"""``history``, ``undo`` and ``campaign gm``: the record of play-state changes.
+
+``undo`` reverts the player's last change (the game master's: anyone's) as a
+new event; the game master is the campaign's first player until handed on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adventorator.commands._types import CommandSpec, Invocation, Reply, option
+
+HISTORY_MAX = 100
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    limit: int = option("How many changes to show, newest first.", default=20, min=1, max=100)
+
+
+@dataclass(frozen=True)
+class UndoOptions:
+    pass
+
+
+@dataclass(frozen=True)
+class GmOptions:
+    user: str | None = option(
+        "Hand the game master role to this player (only the game master may).",
+        default=None,
+        positional=True,
+    )
+
+
+async def history(invocation: Invocation, options: HistoryOptions) -> Reply:
+    from adventorator.errors import InputError
+
+    if not 1 <= options.limit <= HISTORY_MAX:
+        raise InputError(f"--limit must be 1-{HISTORY_MAX}, got {options.limit}")
+    ids = await invocation.app.lookup(invocation.identity)
+    events = await (await invocation.app.play_state()).history(ids.campaign_id, limit=options.limit)
+    lines = [
+        f"#{event.id} {event.actor_name or '?'}: {event.summary}"
+        + (f" (undone by #{event.undone_by})" if event.undone_by else "")
+        for event in events
+    ]
+    return Reply(
+        text="\n".join(lines) if lines else "No changes recorded in this campaign yet.",
+        data={"events": [event.to_json() for event in events]},
+    )
+
+
+async def undo(invocation: Invocation, options: UndoOptions) -> Reply:
+    ids = await invocation.app.resolve(invocation.identity)
+    done = await (await invocation.app.play_state()).undo(
+        campaign_id=ids.campaign_id, scene_id=ids.scene_id, actor_id=ids.player_id
+    )
+    return Reply(
+        text=done.summary,
+        data={
+            "character": done.record_after.name,
+            "event_id": done.event_id,
+            "summary": done.summary,
+            "before": done.record_before.sheet.play_state(),
+            "after": done.record_after.sheet.play_state(),
+        },
+        transcript_ids=() if done.transcript_id is None else (done.transcript_id,),
+    )
+
+
+async def gm(invocation: Invocation, options: GmOptions) -> Reply:
+    ids = await invocation.app.resolve(invocation.identity)
+    service = await invocation.app.play_state()
+    if options.user is None:
+        current = await service.gm(ids.campaign_id)
+        name = None if current is None else current[1]
+        text = f"The game master is {name}." if name else "This campaign has no game master yet."
+        return Reply(text=text, data={"gm": name})
+    name = await service.set_gm(
+        campaign_id=ids.campaign_id,
+        scene_id=ids.scene_id,
+        actor_id=ids.player_id,
+        player_key=_player_key(invocation, options.user),
+    )
+    return Reply(text=f"{name} is now the game master.", data={"gm": name})
+
+
+def _player_key(invocation: Invocation, user: str) -> str:
+    """``bob`` -> ``cli:bob`` (the invoking client's players); a Discord mention -> its id."""
+    text = user.strip()
+    if text.startswith("<@") and text.endswith(">"):
+        return f"discord:{text[2:-1].lstrip('!')}"
+    if ":" in text:
+        return text
+    return f"{invocation.identity.client}:{text}"
+
+
+SPECS = (
+    CommandSpec(
+        path=("history",),
+        help="Show the campaign's recorded changes, newest first: `adv history --limit 10`.",
+        options=HistoryOptions,
+        handler=history,
+    ),
+    CommandSpec(
+        path=("undo",),
+        help="Undo your last change (the game master: anyone's), as a new event: `adv undo`.",
+        options=UndoOptions,
+        handler=undo,
+        purpose="undo the last change",
+    ),
+    CommandSpec(
+        path=("campaign", "gm"),
+        help="Show the game master, or hand the role on: `adv campaign gm bob`.",
+        options=GmOptions,
+        handler=gm,
+    ),
+)

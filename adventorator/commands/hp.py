@@ -1,0 +1,234 @@
+"""``damage``, ``heal``, ``hp``, ``save death`` and ``stabilize``: hit points by the SRD.
+
+Each change goes through ``PlayStateService.change`` (one recorded event,
+undoable); the arithmetic is ``rules.hp`` and ``rules.damage``. The handlers
+import them on use, so this module stays light for ``adv --help``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adventorator.commands._types import CommandSpec, Invocation, Reply, option
+
+NAME_HELP = "The character: a unique prefix of the name, any case."
+AMOUNT_HELP = "A number, or dice to roll (2d6+3)."
+
+
+@dataclass(frozen=True)
+class DamageOptions:
+    name: str = option(NAME_HELP, positional=True, autocomplete=True)
+    amount: str = option(f"Damage: {AMOUNT_HELP}", positional=True)
+    type: str | None = option("Damage type (fire, piercing ...): for defences.", default=None)
+    critical: bool = option(
+        "A critical hit: two death save failures at 0 HP.", default=False, cli_flags=("--crit",)
+    )
+
+
+@dataclass(frozen=True)
+class HealOptions:
+    name: str = option(NAME_HELP, positional=True, autocomplete=True)
+    amount: str = option(f"Healing: {AMOUNT_HELP}", positional=True)
+
+
+@dataclass(frozen=True)
+class HpOptions:
+    name: str = option(NAME_HELP, positional=True, autocomplete=True)
+    set: int | None = option("Set current hit points.", default=None, min=0, max=999)
+    temp: int | None = option(
+        "Gain temporary hit points (the higher is kept).", default=None, min=0, max=999
+    )
+    max: int | None = option("Set the hit point maximum.", default=None, min=1, max=999)
+
+
+@dataclass(frozen=True)
+class DeathSaveOptions:
+    character: str | None = option(
+        "Who rolls (default: your active character).", default=None, autocomplete=True
+    )
+
+
+@dataclass(frozen=True)
+class StabilizeOptions:
+    name: str = option(NAME_HELP, positional=True, autocomplete=True)
+
+
+async def damage(invocation: Invocation, options: DamageOptions) -> Reply:
+    """Roll or take the amount, adjust it by the target's defences, apply it."""
+    from adventorator.commands._play import Outcome, act, hp_line, hp_reply, roll_amount
+    from adventorator.commands._play import with_hp_change as with_change
+    from adventorator.rules.damage import adjust_damage_parts, parse_damage_type
+    from adventorator.rules.hp import apply_damage
+    from adventorator.sheet import CharacterSheet
+
+    kind = None if options.type is None else parse_damage_type(options.type)
+    amount = roll_amount(invocation, options.amount, "damage")
+    outcome = Outcome()
+
+    def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
+        taken, [adjusted] = adjust_damage_parts([(amount.total, kind)], sheet.defences())
+        change = apply_damage(sheet.hit_points(), taken, critical=options.critical)
+        outcome.hp = change
+        outcome.extra = {"amount": amount.total, "type": kind, "taken": taken}
+        outcome.extra["adjustments"] = list(adjusted.reasons)
+        detail = f"{taken} {kind}" if kind else str(taken)
+        if taken != amount.total:
+            detail = f"{amount.total} → {detail}"
+        return with_change(sheet, change), hp_line(sheet.name, change, detail)
+
+    done = await act(invocation, options.name, "damage", apply)
+    outcome.extra["roll"] = amount.roll
+    return hp_reply(done, outcome, extra_lines=_rolled(amount.text))
+
+
+async def heal(invocation: Invocation, options: HealOptions) -> Reply:
+    """Regain hit points up to the maximum (temporary HP are not healed)."""
+    from adventorator.commands._play import Outcome, act, hp_line, hp_reply, roll_amount
+    from adventorator.commands._play import with_hp_change as with_change
+    from adventorator.rules.hp import apply_healing
+    from adventorator.sheet import CharacterSheet
+
+    amount = roll_amount(invocation, options.amount, "healing")
+    outcome = Outcome(extra={"amount": amount.total, "roll": amount.roll})
+
+    def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
+        change = apply_healing(sheet.hit_points(), amount.total)
+        outcome.hp = change
+        return with_change(sheet, change), hp_line(sheet.name, change, f"healed {amount.total}")
+
+    done = await act(invocation, options.name, "heal", apply)
+    return hp_reply(done, outcome, extra_lines=_rolled(amount.text))
+
+
+async def hp(invocation: Invocation, options: HpOptions) -> Reply:
+    """Show hit points, or set current, temporary or maximum HP (one at a time)."""
+    from adventorator.commands._play import Outcome, act, hp_line, hp_reply
+    from adventorator.commands._play import with_hp_change as with_change
+    from adventorator.errors import InputError
+    from adventorator.rules import hp as rules_hp
+    from adventorator.sheet import CharacterSheet
+
+    given = [flag for flag in ("set", "temp", "max") if getattr(options, flag) is not None]
+    if not given:
+        return await _show_hp(invocation, options.name)
+    if len(given) > 1:
+        raise InputError("give one of --set, --temp and --max at a time")
+    outcome = Outcome()
+
+    def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
+        if sheet.hp is None and options.max is not None:
+            state = rules_hp.HitPointState(current=options.max, maximum=options.max)
+            change = rules_hp.HpChange(state, state, (rules_hp.HpEvent.MAXIMUM_SET,))
+        elif options.max is not None:
+            change = rules_hp.set_maximum(sheet.hit_points(), options.max)
+        elif options.temp is not None:
+            change = rules_hp.set_temporary(sheet.hit_points(), options.temp)
+        else:
+            assert options.set is not None
+            change = rules_hp.set_current(sheet.hit_points(), options.set)
+        outcome.hp = change
+        return with_change(sheet, change), hp_line(sheet.name, change)
+
+    done = await act(invocation, options.name, "hp", apply)
+    return hp_reply(done, outcome)
+
+
+async def _show_hp(invocation: Invocation, name: str) -> Reply:
+    ids = await invocation.app.lookup(invocation.identity)
+    record = await (await invocation.app.play_state()).find(ids.campaign_id, name)
+    state = record.sheet.hit_points()
+    line = f"{record.name}: {state.current}/{state.maximum} HP"
+    if state.temporary:
+        line += f", {state.temporary} temp"
+    if state.dead:
+        line += ", dead"
+    elif state.stable:
+        line += ", stable"
+    elif state.dying:
+        line += f", dying ({state.successes} successes, {state.failures} failures)"
+    return Reply(text=line, data={"character": record.name, "hp": state.to_json()})
+
+
+async def death_save(invocation: Invocation, options: DeathSaveOptions) -> Reply:
+    """Roll a death saving throw (d20, 10+ succeeds; a 1 is two failures, a 20 is 1 HP)."""
+    from adventorator.commands._characters import character_for
+    from adventorator.commands._play import Outcome, act, hp_line, hp_reply
+    from adventorator.commands._play import with_hp_change as with_change
+    from adventorator.rules import dice
+    from adventorator.rules.hp import death_save as roll_death_save
+    from adventorator.sheet import CharacterSheet
+
+    # A named character is found by prefix in the change; else the player's active one.
+    name = options.character or (await character_for(invocation, None)).name
+    result = dice.roll("1d20", rng=invocation.rng)
+    face = int(result.total)
+    outcome = Outcome(extra={"roll": dice.result_to_json(result), "d20": face})
+
+    def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
+        change = roll_death_save(sheet.hit_points(), face)
+        outcome.hp = change
+        return with_change(sheet, change), hp_line(sheet.name, change, f"death save: {face}")
+
+    done = await act(invocation, name, "death save", apply)
+    return hp_reply(done, outcome)
+
+
+async def stabilize(invocation: Invocation, options: StabilizeOptions) -> Reply:
+    """Make a dying character stable (Medicine DC 10 or a healer's kit, judged at the table)."""
+    from adventorator.commands._play import Outcome, act, hp_line, hp_reply
+    from adventorator.commands._play import with_hp_change as with_change
+    from adventorator.rules.hp import stabilize as make_stable
+    from adventorator.sheet import CharacterSheet
+
+    outcome = Outcome()
+
+    def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
+        change = make_stable(sheet.hit_points())
+        outcome.hp = change
+        return with_change(sheet, change), hp_line(sheet.name, change)
+
+    done = await act(invocation, options.name, "stabilize", apply)
+    return hp_reply(done, outcome)
+
+
+def _rolled(text: str) -> tuple[str, ...]:
+    return (f"rolled {text}",) if text else ()
+
+
+SPECS = (
+    CommandSpec(
+        path=("damage",),
+        help="Damage a character: `adv damage wren 11 --type piercing` or `adv damage wren 2d6`.",
+        options=DamageOptions,
+        handler=damage,
+        uses_rng=True,
+        purpose="damage a character",
+    ),
+    CommandSpec(
+        path=("heal",),
+        help="Heal a character, up to the maximum: `adv heal wren 5` or `adv heal wren 2d4+2`.",
+        options=HealOptions,
+        handler=heal,
+        uses_rng=True,
+        purpose="heal a character",
+    ),
+    CommandSpec(
+        path=("hp",),
+        help="Show or set hit points: `adv hp wren`, `--set 20`, `--temp 5`, `--max 40`.",
+        options=HpOptions,
+        handler=hp,
+    ),
+    CommandSpec(
+        path=("save", "death"),
+        help="Roll a death saving throw at 0 HP: `adv save death --character wren`.",
+        options=DeathSaveOptions,
+        handler=death_save,
+        uses_rng=True,
+    ),
+    CommandSpec(
+        path=("stabilize",),
+        help="Stabilise a dying character at 0 HP: `adv stabilize wren`.",
+        options=StabilizeOptions,
+        handler=stabilize,
+    ),
+)
