@@ -99,7 +99,8 @@ def test_db_credentials_have_development_defaults(
     }
     # The example sets the defaults, so copying it changes nothing until it is edited.
     assert environment == {
-        name: _example_values()[name] for name in ("POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB")
+        name: _example_values()[name]
+        for name in ("POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB")
     }
     assert all(environment.values())
 
