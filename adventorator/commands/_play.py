@@ -127,7 +127,7 @@ def hp_line(name: str, change: HpChange, detail: str = "") -> str:
 def _saves(state: HitPointState) -> str:
     if not state.dying or not (state.successes or state.failures):
         return ""
-    return f"death saves {state.successes} success(es), {state.failures} failure(s)"
+    return f"death saves: {state.successes} of 3 successes, {state.failures} of 3 failures"
 
 
 def hp_reply(done: PlayChange, outcome: Outcome, *, extra_lines: tuple[str, ...] = ()) -> Reply:
