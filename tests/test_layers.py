@@ -27,17 +27,6 @@ LAYERS: tuple[frozenset[str], ...] = (
 )
 CLIENTS = frozenset({"cli", "discord_webhook"})
 
-# Imports that break the rules today, each in a room being moved by its owner.
-# The test fails when one of them is fixed, so the list only shrinks.
-KNOWN: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("adventorator/llm/__init__.py", "adventorator.play.offline_narrator"),
-        ("adventorator/services/health.py", "adventorator.context"),
-        ("adventorator/cli/_serve.py", "adventorator.discord_webhook._discord_api"),
-        ("adventorator/discord_webhook/_metrics.py", "adventorator.storage.database"),
-    }
-)
-
 
 def _imports(path: Path) -> set[str]:
     """Every adventorator module ``path`` imports, as a dotted name."""
@@ -98,12 +87,7 @@ def test_every_room_has_a_layer() -> None:
 
 def test_imports_point_downward_and_private_modules_stay_private() -> None:
     found = violations(_modules())
-    assert {(path, name) for path, name, _ in found} - KNOWN == set(), sorted(found)
-
-
-def test_the_known_exceptions_still_exist() -> None:
-    found = {(path, name) for path, name, _ in violations(_modules())}
-    assert KNOWN - found == set(), "fixed: remove these from KNOWN"
+    assert found == set(), sorted(found)
 
 
 def test_the_check_catches_each_kind_of_violation() -> None:

@@ -92,7 +92,7 @@ def register(
         raise typer.BadParameter("must be a numeric guild id", param_hint="--guild")
 
     async def work(app: AppContext) -> list[dict[str, Any]]:
-        from adventorator.discord_webhook._discord_api import new_client, register_commands
+        from adventorator.discord_webhook import new_client, register_commands
         from adventorator.services.health import APPLICATION_ID, BOT_TOKEN, check_discord, not_set
 
         settings = app.settings

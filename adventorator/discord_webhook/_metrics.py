@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from prometheus_client import (
     CollectorRegistry,
@@ -33,7 +33,18 @@ from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
     from adventorator.llm import LLMStats
-    from adventorator.storage.database import PoolStatus
+
+
+class PoolStatus(Protocol):
+    """What the metrics read of the connection pool (``Database.pool_status()``)."""
+
+    @property
+    def size(self) -> int: ...
+    @property
+    def checked_out(self) -> int: ...
+    @property
+    def overflow(self) -> int: ...
+
 
 ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
 DEFERRED_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 60.0, 120.0)

@@ -16,8 +16,6 @@ Public API:
 * ``response_format_for(Model)`` — the JSON schema a structured call sends.
 * Prompts: ``summarize_sheet_for_prompt``, ``build_narrator_messages``,
   ``build_narration_messages``, ``build_planner_messages``.
-* The offline narrator: ``offline_proposal``, ``offline_narration``,
-  ``OFFLINE_NARRATOR_LABEL``.
 """
 
 from __future__ import annotations
@@ -35,16 +33,10 @@ from adventorator.llm.prompts import (
 from adventorator.llm.stats import CallRecord, LLMStats, default_stats
 from adventorator.llm.tokens import DEFAULT_COUNTING_MODEL, count_tokens
 from adventorator.llm.turn import ModelTurn, model_turn
-from adventorator.play.offline_narrator import (
-    OFFLINE_NARRATOR_LABEL,
-    offline_narration,
-    offline_proposal,
-)
 
 __all__ = [
     "DEFAULT_COUNTING_MODEL",
     "MAX_PLAYER_TEXT_CHARS",
-    "OFFLINE_NARRATOR_LABEL",
     "RETRY_AFTER_CAP",
     "CallRecord",
     "LLMClient",
@@ -56,8 +48,6 @@ __all__ = [
     "count_tokens",
     "default_stats",
     "model_turn",
-    "offline_narration",
-    "offline_proposal",
     "response_format_for",
     "shorten",
     "summarize_sheet_for_prompt",

@@ -311,7 +311,8 @@ class _Narrator:
         self._llm = None
 
     async def propose(self, text: str, history: list[tuple[str, str]]) -> NarratorProposal:
-        from adventorator.llm import build_narrator_messages, offline_proposal
+        from adventorator.llm import build_narrator_messages
+        from adventorator.play.offline_narrator import offline_proposal
 
         if self._llm is not None:
             messages = build_narrator_messages(
@@ -330,7 +331,8 @@ class _Narrator:
         return offline_proposal(text)
 
     async def narrate(self, text: str, result: CheckResult | None, reason: str) -> str:
-        from adventorator.llm import build_narration_messages, offline_narration
+        from adventorator.llm import build_narration_messages
+        from adventorator.play.offline_narrator import offline_narration
 
         if self._llm is not None:
             messages = build_narration_messages(

@@ -13,14 +13,26 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from adventorator.errors import AdventoratorError
 
 if TYPE_CHECKING:
     from adventorator.config import Settings
-    from adventorator.context import AppContext
+    from adventorator.llm import LLMClient
     from adventorator.storage.database import Database
+
+
+class HealthContext(Protocol):
+    """What the checks use of a client's context (``AppContext`` satisfies it)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    async def database(self, *, check_schema: bool = True) -> Database: ...
+
+    def llm(self) -> LLMClient | None: ...
+
 
 Status = Literal["ok", "warn", "fail", "skip"]
 POOL_SHARE_WARN = 0.85  # of max_connections, leaving room for admin and maintenance
@@ -155,7 +167,7 @@ class DatabaseCheck:
 
 
 async def check_database(
-    app: AppContext, *, within: float | None = DATABASE_TIMEOUT_S, prepare: bool = False
+    app: HealthContext, *, within: float | None = DATABASE_TIMEOUT_S, prepare: bool = False
 ) -> DatabaseCheck:
     """Connect and read the schema's revisions, within ``within`` seconds (None: no limit).
 
@@ -167,7 +179,7 @@ async def check_database(
 
 
 async def _probe(
-    app: AppContext, *, within: float | None, prepare: bool
+    app: HealthContext, *, within: float | None, prepare: bool
 ) -> tuple[DatabaseCheck, Database | None]:
     from adventorator.storage import migrate
 
@@ -197,7 +209,7 @@ def fleet_connections(settings: Settings, instances: int) -> int:
     return instances * (settings.db_pool_size + settings.db_max_overflow)
 
 
-async def run_checks(app: AppContext, *, instances: int) -> list[Finding]:
+async def run_checks(app: HealthContext, *, instances: int) -> list[Finding]:
     """Every check of ``adv doctor``, in order; a failing connection skips those that need it."""
     check, database = await _probe(app, within=None, prepare=True)
     findings = [connection_finding(check)]
@@ -244,7 +256,7 @@ async def _pool_sizing(database: Database, settings: Settings, instances: int) -
     return Finding("pool sizing", "ok", detail)
 
 
-async def _llm(app: AppContext) -> Finding:
+async def _llm(app: HealthContext) -> Finding:
     from adventorator.errors import LLMError
 
     client = app.llm()

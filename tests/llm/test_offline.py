@@ -8,7 +8,11 @@ import sys
 
 import pytest
 
-from adventorator.llm import OFFLINE_NARRATOR_LABEL, offline_narration, offline_proposal
+from adventorator.play.offline_narrator import (
+    OFFLINE_NARRATOR_LABEL,
+    offline_narration,
+    offline_proposal,
+)
 from adventorator.play.proposals import NarratorProposal
 from adventorator.rules import srd
 
@@ -187,7 +191,7 @@ def test_narration_varies_by_text_but_not_by_call() -> None:
 
 def test_narration_is_stable_across_processes() -> None:
     code = (
-        "from adventorator.llm import offline_narration as n; "
+        "from adventorator.play.offline_narrator import offline_narration as n; "
         "print([n(player_text=f't{i}', character_name='W', check_title='c', success=True)"
         " for i in range(8)])"
     )
