@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adventorator.commands._attack_odds import AttackChances, DamageSpec, attack_chances
 from adventorator.commands._attack_render import Applied, attack_data, attack_lines
@@ -25,29 +25,16 @@ __all__ = ["find_character", "run_attack"]
 async def find_character(invocation: Invocation, name: str | None) -> CharacterRecord:
     """The character ``name`` names exactly or by a unique prefix (any case); else the active one.
 
-    An unknown or ambiguous name lists the campaign's candidates.
+    An unknown or ambiguous name lists the campaign's candidates (``PlayStateService.find``,
+    the look-up its changes use).
     """
     from adventorator.commands._characters import character_for
 
     if not name:
         return await character_for(invocation, None)
     ids = await invocation.app.lookup(invocation.identity)
-    service = await invocation.app.characters()
-    try:
-        return await service.get_by_name(ids.campaign_id, name)
-    except NotFoundError:
-        pass
-    wanted = " ".join(name.split()).casefold()
-    names = [
-        n for n in await service.names(ids.campaign_id, name) if n.casefold().startswith(wanted)
-    ]
-    if len(names) == 1:
-        return await service.get_by_name(ids.campaign_id, names[0])
-    if names:
-        raise NotFoundError(f"{name!r} matches several characters: {', '.join(names)}")
-    known = [s.name for s in await service.summaries(ids.campaign_id)]
-    listed = f"; characters: {', '.join(known)}" if known else ""
-    raise NotFoundError(f"no character named {name!r} in this campaign{listed}")
+    service = await invocation.app.play_state()
+    return await service.find(ids.campaign_id, name)
 
 
 @dataclass(frozen=True)
@@ -69,6 +56,8 @@ async def _target(invocation: Invocation, options: AttackOptions) -> _Target:
             f"{error}. To attack a creature without a sheet, give its armor class: `{usage}`"
         ) from None
     sheet = record.sheet
+    if sheet.hp is None:
+        raise InputError(f"{sheet.name}'s sheet has no hit points to take the damage")
     ac = options.ac if options.ac is not None else sheet.ac
     if ac is None:
         hint = invocation.syntax.option("ac", "N", command="attack")
@@ -157,16 +146,49 @@ def _target_hp(target: _Target) -> int | None:
 
 
 async def _apply(invocation: Invocation, target: _Target, rolled: AttackRoll) -> Applied | None:
+    """Apply a hit's damage to the target character: one recorded, undoable event."""
+    from adventorator.commands._play import Outcome, act, hp_line, with_hp_change
+    from adventorator.rules.hp import apply_damage
+
     if target.record is None:
         return None
     sheet = target.record.sheet
-    taken, adjustments = rolled.adjusted(target.defences)
-    reasons = tuple(r for a in adjustments for r in a.reasons)
-    state = sheet.play_state()
     if not rolled.outcome.hit:
+        state = sheet.play_state()
         return Applied(sheet.name, state, state, f"{sheet.name}: not hit", 0, (), None)
-    summary = f"{sheet.name}: would take {taken} damage (not applied yet)"
-    return Applied(sheet.name, state, state, summary, taken, reasons, None)
+    outcome = Outcome()
+
+    def apply(current: CharacterSheet) -> tuple[CharacterSheet, str]:
+        # Pure and repeatable: a lost race re-applies the same rolled damage to the newer sheet.
+        taken, adjustments = rolled.adjusted(current.defences())
+        change = apply_damage(current.hit_points(), taken, critical=rolled.outcome.critical)
+        outcome.hp = change
+        outcome.extra = {"taken": taken, "reasons": [r for a in adjustments for r in a.reasons]}
+        detail = _detail(taken, [(a.amount, a.damage_type) for a in adjustments])
+        return with_hp_change(current, change), hp_line(current.name, change, detail)
+
+    done = await act(invocation, sheet.name, "attack", apply)
+    return Applied(
+        done.record_after.name,
+        done.record_before.sheet.play_state(),
+        done.record_after.sheet.play_state(),
+        done.summary,
+        int(outcome.extra["taken"]),
+        tuple(outcome.extra["reasons"]),
+        done.event_id,
+    )
+
+
+def _detail(taken: int, parts: list[tuple[int, Any]]) -> str:
+    """``11 piercing`` or ``9 piercing, 4 fire``: the damage taken by type."""
+    by_type: dict[str, int] = {}
+    for amount, kind in parts:
+        key = "" if kind is None else str(kind)
+        by_type[key] = by_type.get(key, 0) + amount
+    if len(by_type) <= 1:
+        kind = next(iter(by_type), "")
+        return f"{taken} {kind}".strip()
+    return ", ".join(f"{amount} {kind}".strip() for kind, amount in by_type.items())
 
 
 def _reply(
