@@ -70,7 +70,8 @@ def attack_lines(
         parts = "; ".join(p.line(markdown=markdown) for p in rolled.parts)
         total = f"`{rolled.rolled_damage}`" if markdown else str(rolled.rolled_damage)
         lines.append(f"{_bold(label, markdown)}: {parts}; total {total}")
-    lines += [f"- {x.label} not added (once per turn: add --extra)" for x in rolled.left_out]
+    if rolled.parts:
+        lines += [f"- {x.label} not added (once per turn: add --extra)" for x in rolled.left_out]
     if applied is not None:
         lines += [f"- {why}" for why in applied.reasons]
         lines.append(applied.summary)

@@ -102,6 +102,23 @@ def _sheet_word(text: str) -> PlannerOutput | None:
     return None
 
 
+_ATTACK = re.compile(
+    r"\b(?:attack|hit|strike|stab|shoot|slash)(?:s|ing)?\s+(?:at\s+)?"
+    r"(?:the\s+|a\s+|an\s+)?(?P<target>[\w'-]+(?:\s+[\w'-]+)?)\s+with\s+"
+    r"(?:my\s+|a\s+|an\s+|the\s+|his\s+|her\s+|their\s+)?(?P<weapon>[\w'-]+(?:\s+[\w'-]+)?)",
+    re.IGNORECASE,
+)
+
+
+def _attack(text: str) -> PlannerOutput | None:
+    """ "attack the goblin with my shortsword": the attack command, weapon and target named."""
+    found = _ATTACK.search(text)
+    if found is None:
+        return None
+    weapon = found.group("weapon").strip(" ?.!")
+    return _plan("attack", weapon=weapon, target=found.group("target").strip())
+
+
 def _action(text: str) -> PlannerOutput | None:
     if re.match(r"\s*i\b", text, re.IGNORECASE):
         return _plan("do", confidence=0.8, message=text.strip())
@@ -112,6 +129,7 @@ _RULES: tuple[Callable[[str], PlannerOutput | None], ...] = (
     _roll,
     _sheet_word,
     _sheet,
+    _attack,
     _action,
     _check,
 )

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from adventorator.commands import Invocation, Reply, attack, sheet
+from adventorator.commands import Invocation, Reply, attack, planning, sheet
 from adventorator.context import AppContext
 from adventorator.errors import InputError, NotFoundError
+from adventorator.play.offline_planner import offline_plan
 from tests.characters.conftest import example_text, identity
 from tests.scripted import script
 
@@ -213,3 +214,24 @@ async def test_the_reply_names_the_condition_and_the_hp_line(table: Table) -> No
     assert reply.markdown is not None
     assert f"**{BRANNOC} attacks {WREN} with Longsword**" in reply.markdown
     assert not reply.ephemeral
+
+
+@pytest.mark.parametrize(
+    ("text", "weapon", "target"),
+    [
+        ("attack the goblin with my shortsword", "shortsword", "goblin"),
+        ("I attack Brannoc with my light crossbow", "light crossbow", "Brannoc"),
+        ("shoot at the orc with a shortbow!", "shortbow!", "orc"),
+    ],
+)
+def test_the_offline_planner_reads_an_attack(text: str, weapon: str, target: str) -> None:
+    plan = offline_plan(text)
+    assert plan.name == "attack"
+    assert plan.args["weapon"].strip("!") == weapon.strip("!")
+    assert plan.args["target"] == target
+
+
+async def test_acting_out_an_attack_on_a_creature_without_a_sheet_guides(table: Table) -> None:
+    plan = offline_plan("attack the goblin with my shortsword")
+    with pytest.raises(NotFoundError, match=r"no character named 'goblin'.*give its armor class"):
+        await planning.execute(table.invocation(script(10)), plan.name, plan.args)

@@ -27,6 +27,7 @@ def _catalogue_line(client: Client, command: str) -> str:
 BASE_ARGS: dict[str, dict[str, Any]] = {
     "roll": {"expr": "1d20"},
     "check": {"skill": "stealth"},
+    "attack": {"weapon": "longsword"},
     "transcript show": {},
 }
 CLIENTS: tuple[Client, ...] = ("cli", "discord")
