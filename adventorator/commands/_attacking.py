@@ -82,6 +82,9 @@ async def run_attack(invocation: Invocation, options: AttackOptions) -> Reply:
     if options.odds and options.target is None and options.ac is None:
         raise InputError("--odds needs a --target or an --ac to hit")
     attacker = await find_character(invocation, options.character)
+    if options.character:  # acting as a named character: yours, or any as game master
+        ids = await invocation.app.lookup(invocation.identity)
+        await (await invocation.app.play_state()).require_may_act(attacker, ids.player_id)
     sheet = attacker.sheet
     weapon = find_attack(sheet.attacks, options.weapon, owner=sheet.name)
     _can_attack(sheet)
@@ -167,7 +170,7 @@ async def _apply(invocation: Invocation, target: _Target, rolled: AttackRoll) ->
         detail = _detail(taken, [(a.amount, a.damage_type) for a in adjustments])
         return with_hp_change(current, change), hp_line(current.name, change, detail)
 
-    done = await act(invocation, sheet.name, "attack", apply)
+    done = await act(invocation, sheet.name, "attack", apply, any_owner=True)
     return Applied(
         done.record_after.name,
         done.record_before.sheet.play_state(),

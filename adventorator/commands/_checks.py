@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from adventorator.commands._types import Invocation, Reply
 from adventorator.commands.check import CheckOptions
@@ -18,7 +18,6 @@ from adventorator.rules.srd import Ability, Skill, parse_ability, parse_skill
 if TYPE_CHECKING:
     from adventorator.rules import Ruleset
     from adventorator.rules.condition_effects import RollEffect
-    from adventorator.sheet import CharacterSheet
 
 T = TypeVar("T")
 
@@ -77,14 +76,6 @@ def uses_manual_stats(options: CheckOptions) -> bool:
     )
 
 
-def with_conditions(check: CheckInput, sheet: CharacterSheet) -> tuple[CheckInput, RollEffect]:
-    """``check`` with the sheet's conditions and exhaustion applied (``check_with_conditions``)."""
-    from adventorator.rules.condition_effects import check_with_conditions
-
-    named = [c.value for c in sheet.conditions if c.value != "exhaustion"]
-    return check_with_conditions(check, named, sheet.exhaustion)
-
-
 def _outcome(line: str, result: CheckResult, *, markdown: bool) -> str:
     """The line with its outcome replaced by an automatic failure."""
     if result.dc is not None:
@@ -94,16 +85,10 @@ def _outcome(line: str, result: CheckResult, *, markdown: bool) -> str:
     return f"{line}: {f'**{failed}**' if markdown else failed}"
 
 
-def _condition_lines(
-    data: dict[str, Any], text: str, markdown: str, result: CheckResult, effect: RollEffect
-) -> tuple[str, str]:
-    """Which condition changed the roll and why, in the reply and its data."""
-    data["conditions"] = [
-        {"condition": r.condition, "effect": r.effect, "rule": r.rule} for r in effect.reasons
-    ]
-    data["auto_fail"] = effect.auto_fail
+def condition_lines(result: CheckResult, effect: RollEffect) -> tuple[str, str]:
+    """The check's plain and Markdown lines, saying which condition changed it and why."""
+    text, markdown = result.text(), result.markdown()
     if effect.auto_fail:
-        data["success"] = False
         text, markdown = (
             _outcome(text, result, markdown=False),
             _outcome(markdown, result, markdown=True),
@@ -122,7 +107,8 @@ async def check_reply(
     data = result.to_json()
     text, markdown = result.text(), result.markdown()
     if effect is not None:
-        text, markdown = _condition_lines(data, text, markdown, result, effect)
+        data = effect.annotate(data)
+        text, markdown = condition_lines(result, effect)
     if odds:
         if result.dc is None:
             raise InputError("--odds needs a --dc to beat")

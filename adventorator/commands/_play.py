@@ -74,6 +74,8 @@ async def act(
     name: str,
     kind: str,
     apply: Callable[[CharacterSheet], tuple[CharacterSheet, str]],
+    *,
+    any_owner: bool = False,
 ) -> PlayChange:
     """Run one recorded change as the invoking player (ids created on first use)."""
     ids = await invocation.app.resolve(invocation.identity)
@@ -85,6 +87,7 @@ async def act(
         name=name,
         kind=kind,
         apply=apply,
+        any_owner=any_owner,
     )
 
 

@@ -51,7 +51,6 @@ async def check(invocation: Invocation, options: CheckOptions) -> Reply:
         check_target,
         manual_check,
         uses_manual_stats,
-        with_conditions,
     )
 
     effect = None
@@ -73,7 +72,7 @@ async def check(invocation: Invocation, options: CheckOptions) -> Reply:
             bonus_dice=bonus_dice(options),
         )
         # The character's conditions and exhaustion change the roll (SRD Conditions).
-        check_input, effect = with_conditions(check_input, record.sheet)
+        check_input, effect = record.sheet.conditioned(check_input)
     result = invocation.ruleset.perform_check(check_input, rng=invocation.rng)
     return await check_reply(invocation, result, odds=options.odds, effect=effect)
 

@@ -60,16 +60,25 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
         rng=invocation.rng,
         ruleset=invocation.ruleset,
     )
+    from adventorator.commands._checks import condition_lines
+
     label = "" if turn.narrator == "llm" else " (offline narrator)"
+    checked = ("", "")
+    if turn.check is not None and not turn.rejected:
+        checked = (
+            condition_lines(turn.check, turn.effect)
+            if turn.effect is not None
+            else (turn.check.text(), turn.check.markdown())
+        )
     if turn.rejected:
         lines = [f"The narrator's proposal was rejected: {turn.reason}. Nothing was rolled."]
     else:
-        lines = [] if turn.check is None else [turn.check.text()]
+        lines = [checked[0]] if turn.check is not None else []
         lines += [f"({note})" for note in turn.notes]
         lines.append(f"{turn.narration}{label}")
     markdown_lines = list(lines)
     if turn.check is not None and not turn.rejected:
-        markdown_lines[0] = turn.check.markdown()
+        markdown_lines[0] = checked[1]
     if turn.notice:
         lines.insert(0, turn.notice)
         markdown_lines.insert(0, turn.notice)

@@ -39,6 +39,7 @@ from adventorator.services.transcripts import NewEntry
 if TYPE_CHECKING:
     from adventorator.llm import LLMClient, ModelTurn
     from adventorator.play._context import PlayContext
+    from adventorator.rules.condition_effects import RollEffect
     from adventorator.services.identities import ResolvedIdentity
     from adventorator.services.transcripts import TranscriptService
     from adventorator.sheet import CharacterSheet
@@ -79,10 +80,18 @@ class TurnResult:
     notice: str | None = None  # e.g. why the offline narrator answered
     transcript_ids: tuple[int, ...] = ()  # the entries written for this turn
     notes: tuple[str, ...] = ()  # adjustments made to the proposal, e.g. a clamped DC
+    effect: RollEffect | None = None  # what the character's conditions did to the check
+
+    def check_json(self) -> dict[str, Any] | None:
+        """The check's JSON as ``adv check`` gives it (conditions included)."""
+        if self.check is None:
+            return None
+        data = self.check.to_json()
+        return data if self.effect is None else self.effect.annotate(data)
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "check": None if self.check is None else self.check.to_json(),
+            "check": self.check_json(),
             "narration": self.narration,
             "rejected": self.rejected,
             "reason": self.reason,
@@ -161,11 +170,13 @@ async def run_orchestrator(
             return await _rejected(
                 transcripts, ids, character_id, player_text, proposal, narrator, str(rejection)
             )
-        result = None
+        result, effect = None, None
         if valid.kind is not None:
             check_input = record.sheet.check_input(
                 ruleset, valid.kind, ability=valid.ability, skill=valid.skill, dc=valid.dc
             )
+            # The character's conditions and exhaustion change the roll, as in `adv check`.
+            check_input, effect = record.sheet.conditioned(check_input)
             result = ruleset.perform_check(check_input, rng=rng)
         told = await narrator.narrate(player_text, result, valid.reason)
     # Model text may hold a NUL, which Postgres cannot store; show what is stored.
@@ -173,7 +184,8 @@ async def run_orchestrator(
 
     entries = [NewEntry("player", player_text)]
     if result is not None:
-        meta = {"check": result.to_json(), "reason": valid.reason, "notes": list(valid.notes)}
+        checked = result.to_json() if effect is None else effect.annotate(result.to_json())
+        meta = {"check": checked, "reason": valid.reason, "notes": list(valid.notes)}
         entries.append(NewEntry("mechanics", result.text(), meta))
     entries.append(NewEntry("narrator", narration, narrator.meta()))
     ids_written = await transcripts.record(
@@ -192,6 +204,7 @@ async def run_orchestrator(
         notice=narrator.notice,
         transcript_ids=tuple(ids_written),
         notes=valid.notes,
+        effect=effect,
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from adventorator.rules._check import CheckInput, resolve_advantage
 from adventorator.rules._types import CheckKind
@@ -147,6 +148,16 @@ class RollEffect:
     def reason_texts(self) -> tuple[str, ...]:
         """Each reason as one line of text."""
         return tuple(r.text for r in self.reasons)
+
+    def annotate(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A check's JSON with which conditions changed it, and an automatic failure applied."""
+        conditions = [
+            {"condition": r.condition, "effect": r.effect, "rule": r.rule} for r in self.reasons
+        ]
+        annotated = {**data, "conditions": conditions, "auto_fail": self.auto_fail}
+        if self.auto_fail:
+            annotated["success"] = False
+        return annotated
 
     def __add__(self, other: RollEffect) -> RollEffect:
         return RollEffect(

@@ -107,16 +107,21 @@ class PlayStateService:
         name: str,
         kind: str,
         apply: Apply,
+        any_owner: bool = False,
     ) -> PlayChange:
         """Apply ``apply`` to the character ``name`` (a prefix) and record it as one event.
 
         ``apply`` is pure and may run more than once (a lost race re-applies it
         to the newer sheet); it returns the new sheet and a one-line summary.
+        The actor must own the character or be the game master, unless
+        ``any_owner``: an attack's damage lands on whoever it hits (the caller
+        checked the actor may act as the attacker, with ``require_may_act``).
         """
         for attempt in range(WRITE_ATTEMPTS):
             async with self._database.session_scope() as session:
                 row = await _find_prefix(session, campaign_id, name)
-                await _require_may_change(session, row, actor_id)
+                if not any_owner:
+                    await _require_may_change(session, row, actor_id)
                 before = CharacterRecord.from_row(row)
                 sheet, summary = apply(before.sheet)
                 written = await _write(session, row, sheet)
@@ -130,6 +135,14 @@ class PlayStateService:
             raise _busy(name)
         self._characters.invalidate(campaign_id)
         return change
+
+    async def require_may_act(self, record: CharacterRecord, actor_id: int | None) -> None:
+        """PermissionDeniedError unless the actor owns ``record`` or is the game master."""
+        async with self._database.session_scope() as session:
+            row = await repos.get_character(session, record.id)
+            if row is None:
+                raise NotFoundError(f"no character named {record.name!r} in this campaign")
+            await _require_may_change(session, row, actor_id)
 
     async def undo(self, *, campaign_id: int, scene_id: int | None, actor_id: int) -> PlayChange:
         """Revert the actor's last change not undone yet (the game master: anyone's).
@@ -233,7 +246,7 @@ async def _find_prefix(session: AsyncSession, campaign_id: int, name: str) -> Ch
     raise NotFoundError(f"no character named {name!r} in this campaign{listed}")
 
 
-async def _require_may_change(session: AsyncSession, row: Character, actor_id: int) -> None:
+async def _require_may_change(session: AsyncSession, row: Character, actor_id: int | None) -> None:
     if row.owner_id == actor_id:
         return
     if await repos.campaign_gm(session, row.campaign_id) == actor_id:
@@ -273,7 +286,7 @@ def _restore(sheet: CharacterSheet, state: dict[str, Any] | None) -> CharacterSh
 
 async def _write(session: AsyncSession, row: Character, sheet: CharacterSheet) -> Character | None:
     return await repos.update_character(
-        session, row.id, version=row.version, name=sheet.name, sheet=sheet.to_data()
+        session, row.id, version=row.version, name=sheet.name, sheet=sheet.to_data(), touch=False
     )
 
 

@@ -52,6 +52,7 @@ from adventorator.text import name_problem
 
 if TYPE_CHECKING:
     from adventorator.rules import Ruleset
+    from adventorator.rules.condition_effects import RollEffect
 
 __all__ = ["CharacterSheet"]
 
@@ -350,6 +351,13 @@ class CharacterSheet(BaseModel):
     def with_conditions(self, conditions: Sequence[str], exhaustion: int) -> CharacterSheet:
         """This sheet with exactly these named conditions and exhaustion level."""
         return _play_state.with_conditions(self, conditions, exhaustion)
+
+    def conditioned(self, check: CheckInput) -> tuple[CheckInput, RollEffect]:
+        """``check`` with this sheet's conditions and exhaustion applied (SRD Conditions)."""
+        from adventorator.rules.condition_effects import check_with_conditions
+
+        named = [c.value for c in self.conditions if c.value != "exhaustion"]
+        return check_with_conditions(check, named, self.exhaustion)
 
     def defences(self) -> Defences:
         """Resistances, immunities and vulnerabilities, with those its conditions give."""

@@ -29,6 +29,10 @@ BASE_ARGS: dict[str, dict[str, Any]] = {
     "check": {"skill": "stealth"},
     "attack": {"weapon": "longsword"},
     "transcript show": {},
+    "history": {},
+    "hp": {"name": "Wren"},
+    "condition add": {"name": "Wren", "condition": "exhaustion"},
+    "condition remove": {"name": "Wren", "condition": "exhaustion"},
 }
 CLIENTS: tuple[Client, ...] = ("cli", "discord")
 

@@ -137,12 +137,16 @@ async def update_character(
     version: int,
     name: str,
     sheet: dict[str, Any],
+    touch: bool = True,
 ) -> Character | None:
     """Write a new sheet (and name) if the row is still at ``version``, the one that was read.
 
     Returns the updated row, or None when another write got there first (the
     caller reloads and applies its change again); ConflictError when the new
     name is taken. The savepoint keeps the session usable after a conflict.
+    ``touch=False`` keeps ``updated_at``: play (damage, conditions) is not an
+    edit of the sheet, and the most recently edited sheet is a player's
+    default active character.
     """
     statement = (
         update(Character)
@@ -152,7 +156,8 @@ async def update_character(
             name_key=name_key(name),
             sheet=sheet,
             version=Character.version + 1,
-            updated_at=utcnow(),
+            # Named even when kept: the column's onupdate would otherwise bump it.
+            updated_at=utcnow() if touch else Character.updated_at,
         )
         .returning(Character)
         .execution_options(populate_existing=True)
