@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,7 +36,6 @@ from adventorator.storage.models import ActiveCharacter, Character, Player
 T = TypeVar("T")
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-ADV = Path(sys.executable).parent / "adv"
 ROGUE = "Wren Thistlefoot"
 BARD = "Ysolde Vane"
 

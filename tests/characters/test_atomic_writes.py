@@ -28,7 +28,6 @@ from adventorator.sheet import apply_merge_patch, parse_sheet_data
 from adventorator.storage.database import Database
 from adventorator.storage.models import Campaign, Player, Scene
 from tests.characters.conftest import (
-    ADV,
     Cli,
     active_rows,
     assert_one_line_error,
@@ -38,6 +37,7 @@ from tests.characters.conftest import (
     open_database,
     sheet_data,
 )
+from tests.processes import adv_env, finish, run_adv, start_adv
 
 SKILLS = sorted(skill.value for skill in Skill)  # eighteen of them
 INSTANCES = 3
@@ -158,19 +158,7 @@ async def test_concurrent_switches_leave_one_selection(
 
 
 def _adv(url: str, home: Path, *args: str) -> subprocess.Popen[str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("ADVENTORATOR_") and key != "DATABASE_URL"
-    }
-    env.update(DATABASE_URL=url, XDG_DATA_HOME=str(home), XDG_CONFIG_HOME=str(home))
-    return subprocess.Popen(
-        [str(ADV), "--user", "alice", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_adv("--user", "alice", *args, env=adv_env(home=home, DATABASE_URL=url))
 
 
 def test_concurrent_update_processes_all_land(cli: Cli, tmp_path: Path) -> None:
@@ -181,7 +169,7 @@ def test_concurrent_update_processes_all_land(cli: Cli, tmp_path: Path) -> None:
     processes = [
         _adv(cli.url, tmp_path, "sheet", "update", "Target", "--json", patch) for patch in patches
     ]
-    outcomes = [(process.wait(timeout=120), *process.communicate()) for process in processes]
+    outcomes = finish(processes)
 
     assert [code for code, _, _ in outcomes] == [0] * len(skills), outcomes
     assert all(out.strip() == "Updated Target." for _, out, _ in outcomes)
@@ -195,7 +183,7 @@ def test_concurrent_create_replace_processes_all_succeed(cli: Cli, tmp_path: Pat
         _adv(cli.url, tmp_path, "sheet", "create", "--replace", "--json", document)
         for document in documents
     ]
-    outcomes = [(process.wait(timeout=120), *process.communicate()) for process in processes]
+    outcomes = finish(processes)
 
     assert [code for code, _, _ in outcomes] == [0] * 8, outcomes
     assert [row["name"] for row in cli.rows()] == ["Newcomer"]
@@ -238,30 +226,16 @@ async def test_reads_by_a_new_player_in_a_new_campaign_create_no_rows(
     assert await _identity_rows(cli.url) == before
 
 
-def test_a_read_is_not_blocked_by_a_sqlite_writer_in_another_process(
-    cli: Cli, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize("backend", ["sqlite"])  # SQLite's single writer lock
+def test_a_read_is_not_blocked_by_a_sqlite_writer_in_another_process(cli: Cli) -> None:
     url = make_url(cli.url)
-    if url.get_backend_name() != "sqlite":
-        pytest.skip("SQLite's single writer lock")
     assert cli("sheet", "create", "--json", json.dumps(sheet_data("Target"))).exit_code == 0
     writer = sqlite3.connect(str(url.database), isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")  # holds the write lock, as a long write would
-        shown = subprocess.run(
-            [str(ADV), "--user", "reader", "--campaign", "elsewhere", "sheet", "list"],
-            env={**os.environ, "DATABASE_URL": cli.url},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        listed = subprocess.run(
-            [str(ADV), "--user", "alice", "sheet", "show", "Target", "--json"],
-            env={**os.environ, "DATABASE_URL": cli.url},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        env = adv_env(os.environ, DATABASE_URL=cli.url)
+        shown = run_adv("--user", "reader", "--campaign", "elsewhere", "sheet", "list", env=env)
+        listed = run_adv("--user", "alice", "sheet", "show", "Target", "--json", env=env)
     finally:
         writer.execute("ROLLBACK")
         writer.close()

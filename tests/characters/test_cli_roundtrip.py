@@ -16,7 +16,6 @@ from typing import Any
 from adventorator.sheet import CharacterSheet
 from adventorator.storage import migrate
 from tests.characters.conftest import (
-    ADV,
     BARD,
     ROGUE,
     active_rows,
@@ -28,20 +27,13 @@ from tests.characters.conftest import (
     proficiency_bonus,
     run_sync,
 )
+from tests.processes import run_adv
 
 
 def adv(
     *args: str, env: dict[str, str], stdin: str | None = None, user: str = "alice"
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ADV), "--user", user, *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_adv("--user", user, *args, env=env, stdin=stdin)
 
 
 def adv_json(*args: str, env: dict[str, str], user: str = "alice") -> Any:

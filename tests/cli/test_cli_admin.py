@@ -26,11 +26,11 @@ from adventorator.config import load_settings
 from adventorator.storage import migrate
 from adventorator.storage.database import create_database
 from adventorator.storage.models import Base
+from tests.processes import run_adv
 
 if TYPE_CHECKING:
     from tests.conftest import PostgresServer
 
-ADV = Path(sys.executable).parent / "adv"
 MODEL_TABLES = set(Base.metadata.tables)
 HEAVY_MODULES = (
     "sqlalchemy",
@@ -57,15 +57,7 @@ def adv(
     *args: str, env: dict[str, str], cwd: Path | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run the real ``adv`` console script."""
-    return subprocess.run(
-        [str(ADV), *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_adv(*args, env=env, cwd=cwd, timeout=timeout)
 
 
 def _with_url(env: dict[str, str], url: str) -> dict[str, str]:

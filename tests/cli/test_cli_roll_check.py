@@ -19,8 +19,7 @@ from adventorator.limits import (
     REPLY_PMF_ENTRIES,
     REPLY_TEXT_CHARS,
 )
-
-ADV = Path(sys.executable).parent / "adv"
+from tests.processes import ADV
 
 
 @pytest.fixture

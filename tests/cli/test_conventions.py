@@ -11,7 +11,6 @@ import dataclasses
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,8 @@ from typer.testing import CliRunner, Result
 from adventorator.cli import build_app
 from adventorator.commands import COMMANDS
 from adventorator.sheet import MAX_SHEET_BYTES
+from tests.processes import ADV
 
-ADV = Path(sys.executable).parent / "adv"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ROGUE = "Wren Thistlefoot"
 

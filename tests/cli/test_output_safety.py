@@ -27,8 +27,8 @@ from adventorator.cli import build_app, render
 from adventorator.commands import Reply
 from adventorator.text import BIDI_CONTROLS
 from tests.fakes.openai_server import FakeLLMServer
+from tests.processes import ADV
 
-ADV = Path(sys.executable).parent / "adv"
 OSC52 = "\x1b]52;c;ZXZpbA==\x07"  # writes "evil" to the reader's clipboard
 CLEAR = "\x1b[2J"
 CSI_8BIT = "\x9b2J"

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.characters.conftest import ADV, Cli, assert_one_line_error, sheet_data
+from tests.characters.conftest import Cli, assert_one_line_error, sheet_data
+from tests.processes import ADV
 
 
 def create(cli: Cli, name: str = "Wren", user: str = "alice", **changes: Any) -> None:

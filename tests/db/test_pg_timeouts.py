@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,12 +22,12 @@ from adventorator.config import load_settings
 from adventorator.errors import DatabaseBusyError, DatabaseError
 from adventorator.storage.database import Database, create_database
 from tests.conftest import migrate_database
+from tests.processes import ADV
 from tests.scale.pgbouncer import pgbouncer_binary, running_pgbouncer
 
 if TYPE_CHECKING:
     from tests.conftest import PostgresServer
 
-ADV = Path(sys.executable).parent / "adv"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 needs_pgbouncer = pytest.mark.skipif(
     pgbouncer_binary() is None and not os.environ.get("CI"),

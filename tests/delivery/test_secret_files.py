@@ -7,7 +7,6 @@ Precedence, highest first: a command-line flag, ``NAME`` in the environment,
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +20,8 @@ from adventorator.config import (
     secret_file_variable,
 )
 from adventorator.errors import ConfigError
+from tests.processes import ADV
 
-ADV = Path(sys.executable).parent / "adv"
 # A valid value for each secret field (DATABASE_URL must have an accepted scheme).
 VALUES = {
     "database_url": "postgresql://adv:s3cret-pw@db:5432/adventorator",

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,8 +19,8 @@ from adventorator.discord_webhook import application_commands
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import APPLICATION_ID, Discord, command
 from tests.fakes.openai_server import free_port
+from tests.processes import ADV, run_adv
 
-ADV = Path(sys.executable).parent / "adv"
 BOT_TOKEN = "bot-token-for-tests"
 DISABLED = (
     "the interactions endpoint is disabled until DISCORD_PUBLIC_KEY and "
@@ -49,9 +48,7 @@ def env(isolated_env: Path, signing_key: SigningKey, fake_discord: FakeDiscord) 
 
 
 def adv(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ADV), *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    return run_adv(*args, env=env, timeout=60)
 
 
 @dataclass
@@ -208,7 +205,9 @@ def test_register_puts_the_commands_once_and_waits_out_a_429(
     fake_discord.reply_rate_limited(0.3)
     done = adv("discord", "register", "--guild", "123456", env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Registered 7 commands in guild 123456: /roll, /check, /sheet")
+    names = ", ".join(f"/{command['name']}" for command in application_commands())
+    registered = f"Registered {len(application_commands())} commands in guild 123456: {names}"
+    assert done.stdout.strip() == registered
     limited, accepted = fake_discord.requests
     for request in (limited, accepted):
         assert request.method == "PUT"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,6 @@ from adventorator.storage.models import ActiveCharacter, Character, TranscriptEn
 from tests.fakes.openai_server import FakeLLMServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-ADV = Path(sys.executable).parent / "adv"
 MODEL = "openai/fake-model"
 ROGUE = "Wren Thistlefoot"
 CAMPAIGN = "table"

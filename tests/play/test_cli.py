@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from tests.fakes.openai_server import FakeLLMServer, free_port
-from tests.play.conftest import ADV, EXAMPLES, MODEL, ROGUE, proposal
+from tests.play.conftest import EXAMPLES, MODEL, ROGUE, proposal
+from tests.processes import ADV
 
 SNEAK = "I sneak past the sleeping guard"
 DO_KEYS = {"check", "narration", "rejected", "reason"}

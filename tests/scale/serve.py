@@ -5,16 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.fakes.openai_server import free_port
-
-ADV = Path(sys.executable).parent / "adv"
+from tests.processes import ADV
 
 
 def serve_env(base: dict[str, str], **extra: str) -> dict[str, str]:
