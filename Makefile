@@ -20,7 +20,7 @@ install-dev: $(BIN)/python
 run: install
 	$(BIN)/adv db upgrade
 	$(BIN)/adv roll 4d6kh3 --times 6
-	$(BIN)/adv sheet create --file examples/rogue.json --replace
+	$(BIN)/adv sheet create --example rogue --replace
 	$(BIN)/adv sheet show
 	$(BIN)/adv check --skill stealth --dc 15 --odds
 

@@ -20,6 +20,20 @@ if TYPE_CHECKING:
 class SheetCreateOptions:
     json: str | None = option("The sheet as JSON text.", default=None, placeholder="<sheet>")
     replace: bool = option("Overwrite your sheet of the same name.", default=False)
+    example: str | None = option(
+        "Create one of the shipped example sheets (see `sheet example --list`).",
+        default=None,
+        placeholder="<name>",
+        planner=False,
+    )
+
+
+@dataclass(frozen=True)
+class SheetExampleOptions:
+    name: str | None = option(
+        "The example to print (rogue, fighter or bard).", default=None, positional=True
+    )
+    list: bool = option("List the shipped example sheets.", default=False)
 
 
 @dataclass(frozen=True)
@@ -58,10 +72,20 @@ def read_document(options: SheetCreateOptions | SheetUpdateOptions, client: Clie
     return options.json
 
 
+def _create_document(options: SheetCreateOptions, client: Client) -> str:
+    if options.example is None:
+        return read_document(options, client)
+    if options.json is not None:
+        raise InputError("give either a document or --example NAME, not both")
+    from adventorator.sheet import example_text
+
+    return example_text(options.example)
+
+
 async def create(invocation: Invocation, options: SheetCreateOptions) -> Reply:
     from adventorator.sheet import parse_sheet_json
 
-    sheet = parse_sheet_json(read_document(options, invocation.identity.client))
+    sheet = parse_sheet_json(_create_document(options, invocation.identity.client))
     ids = await invocation.app.resolve(invocation.identity)
     service = await invocation.app.characters()
     record = await service.create(
@@ -144,6 +168,28 @@ async def delete(invocation: Invocation, options: SheetDeleteOptions) -> Reply:
     return Reply(text=f"Deleted {record.name}.", data={"deleted": record.name})
 
 
+async def example(invocation: Invocation, options: SheetExampleOptions) -> Reply:
+    """Print a shipped example sheet's JSON, or with ``--list`` their names."""
+    import json
+
+    from adventorator.sheet import example_names, example_text, parse_sheet_json
+
+    if options.list or options.name is None:
+        if options.name is not None:
+            raise InputError("give an example name or --list, not both")
+        sheets = {name: parse_sheet_json(example_text(name)) for name in example_names()}
+        lines = [
+            f"{name}: {sheet.name}, level {sheet.level} {sheet.class_name}"
+            for name, sheet in sheets.items()
+        ]
+        return Reply(
+            text="\n".join(lines),
+            data={"examples": [{"example": n, "name": s.name} for n, s in sheets.items()]},
+        )
+    text = example_text(options.name)
+    return Reply(text=text.rstrip("\n"), data=json.loads(text))
+
+
 async def schema(invocation: Invocation, options: NoOptions) -> Reply:
     import json
 
@@ -167,7 +213,7 @@ def record_json(record: CharacterRecord, ruleset: Ruleset) -> dict[str, Any]:
 SPECS = (
     CommandSpec(
         path=("sheet", "create"),
-        help="Create a character sheet: `adv sheet create --file examples/rogue.json`.",
+        help="Create a character sheet: `adv sheet create --file wren.json` or `--example rogue`.",
         options=SheetCreateOptions,
         handler=create,
         json_output=False,
@@ -204,6 +250,13 @@ SPECS = (
         handler=delete,
         confirm="yes",
         planner=False,  # destructive: only when typed
+    ),
+    CommandSpec(
+        path=("sheet", "example"),
+        help="Print a shipped example sheet's JSON: `adv sheet example rogue > wren.json`.",
+        options=SheetExampleOptions,
+        handler=example,
+        planner=False,
     ),
     CommandSpec(
         path=("sheet", "schema"),

@@ -69,6 +69,7 @@ from adventorator.sheet._attacks import (
     find_attack,
 )
 from adventorator.sheet._derived import DerivedValues
+from adventorator.sheet._examples import example_names, example_text
 from adventorator.sheet._features import Feature
 from adventorator.sheet._fields import Condition, DeathSaves, HitPoints, Item, Senses, Speed
 from adventorator.sheet._io import (
@@ -101,6 +102,8 @@ __all__ = [
     "Speed",
     "apply_merge_patch",
     "attack_profile",
+    "example_names",
+    "example_text",
     "find_attack",
     "merge_patch",
     "parse_patch_json",

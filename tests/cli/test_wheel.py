@@ -58,6 +58,8 @@ def test_wheel_contains_the_migrations(wheel: Path) -> None:
     assert versions == expected
     assert versions  # at least the initial schema
     assert "adventorator/storage/migrate.py" in names
+    for example in ("rogue", "fighter", "bard"):  # `adv sheet example` reads them
+        assert f"adventorator/sheet/examples/{example}.json" in names
     assert not any("__pycache__" in name for name in names)
     with zipfile.ZipFile(wheel) as archive:
         entry_points = next(
