@@ -22,9 +22,11 @@ __all__ = [
     "Amount",
     "Outcome",
     "act",
+    "active_or",
     "hp_line",
     "hp_reply",
     "roll_amount",
+    "split_amount",
     "with_hp_change",
 ]
 
@@ -61,6 +63,42 @@ def roll_amount(invocation: Invocation, typed: str, what: str) -> Amount:
     return Amount(total, dice.result_to_json(result), dice.render_text(result))
 
 
+def split_amount(
+    invocation: Invocation, name: str | None, amount: str | None, command: str
+) -> tuple[str | None, str]:
+    """(the character named or None for the active one, the amount) from NAME and AMOUNT.
+
+    NAME may be left out (``adv heal 10``, ``adv damage 2d6 + 3``): one word, or
+    a first word that is itself a number or dice, starts the amount.
+    """
+    if amount is not None and not _is_amount(name):
+        return name, amount
+    if not (name or amount) or (amount is None and not _is_amount(name)):
+        usage = invocation.syntax.usage(command, ["amount"])
+        named = invocation.syntax.usage(command, ["name", "amount"])
+        raise InputError(f"{command} needs an amount: `{usage}` or `{named}`")
+    return None, " ".join(word for word in (name, amount) if word)
+
+
+def _is_amount(word: str | None) -> bool:
+    if word is None:
+        return False
+    if word.strip().lstrip("+-").isdigit():
+        return True
+    try:
+        dice.parse(word)
+    except dice.DiceError:
+        return False
+    return True
+
+
+async def active_or(invocation: Invocation, name: str | None) -> str:
+    """``name``, else the name of the invoking player's active character."""
+    from adventorator.commands._characters import character_for
+
+    return name if name else (await character_for(invocation, None)).name
+
+
 @dataclass
 class Outcome:
     """What the last run of an ``apply`` function found (it may run again on a lost race)."""
@@ -71,13 +109,17 @@ class Outcome:
 
 async def act(
     invocation: Invocation,
-    name: str,
+    name: str | None,
     kind: str,
     apply: Callable[[CharacterSheet], tuple[CharacterSheet, str]],
     *,
     any_owner: bool = False,
 ) -> PlayChange:
-    """Run one recorded change as the invoking player (ids created on first use)."""
+    """Run one recorded change as the invoking player (ids created on first use).
+
+    ``name`` None is the player's active character.
+    """
+    name = await active_or(invocation, name)
     ids = await invocation.app.resolve(invocation.identity)
     service = await invocation.app.play_state()
     return await service.change(

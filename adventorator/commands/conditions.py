@@ -15,14 +15,15 @@ from adventorator.commands._types import CommandSpec, Invocation, Reply, option
 if TYPE_CHECKING:
     from adventorator.sheet import CharacterSheet
 
-NAME_HELP = "The character: a unique prefix of the name, any case."
+NAME_HELP = "The character: a unique prefix of the name, any case (default: your active one)."
 
 
 @dataclass(frozen=True)
 class ConditionOptions:
-    name: str = option(NAME_HELP, positional=True, autocomplete=True)
-    condition: str = option(
-        "An SRD condition (poisoned, prone ...) or exhaustion.", positional=True
+    # NAME may be left out: `adv condition add poisoned` (one word is the condition).
+    name: str | None = option(NAME_HELP, default=None, positional=True, autocomplete=True)
+    condition: str | None = option(
+        "An SRD condition (poisoned, prone ...) or exhaustion.", default=None, positional=True
     )
     level: int | None = option(
         "Exhaustion level to set (1-6; add: one more level by default).",
@@ -34,7 +35,7 @@ class ConditionOptions:
 
 @dataclass(frozen=True)
 class ListOptions:
-    name: str = option(NAME_HELP, positional=True, autocomplete=True)
+    name: str | None = option(NAME_HELP, default=None, positional=True, autocomplete=True)
 
 
 async def add(invocation: Invocation, options: ConditionOptions) -> Reply:
@@ -50,7 +51,14 @@ async def _change(invocation: Invocation, options: ConditionOptions, *, adding: 
     from adventorator.errors import InputError
     from adventorator.rules.conditions import EXHAUSTION, parse_condition_name
 
-    found = parse_condition_name(options.condition)
+    name, condition = options.name, options.condition
+    if condition is None:
+        name, condition = None, name
+    if condition is None:
+        command = "condition add" if adding else "condition remove"
+        usage = invocation.syntax.usage(command, ["condition"])
+        raise InputError(f"name the condition: `{usage}`")
+    found = parse_condition_name(condition)
     if found != EXHAUSTION and options.level is not None:
         raise InputError("--level is for exhaustion only")
 
@@ -59,7 +67,7 @@ async def _change(invocation: Invocation, options: ConditionOptions, *, adding: 
             return _exhaustion(sheet, adding, options.level)
         return _named(sheet, found.value, adding)
 
-    done = await act(invocation, options.name, "condition", apply)
+    done = await act(invocation, name, "condition", apply)
     after = done.record_after.sheet
     return Reply(
         text=done.summary,
@@ -115,10 +123,12 @@ def _exhaustion(
 
 
 async def list_conditions(invocation: Invocation, options: ListOptions) -> Reply:
+    from adventorator.commands._play import active_or
     from adventorator.rules.conditions import exhaustion_effects
 
+    name = await active_or(invocation, options.name)
     ids = await invocation.app.lookup(invocation.identity)
-    record = await (await invocation.app.play_state()).find(ids.campaign_id, options.name)
+    record = await (await invocation.app.play_state()).find(ids.campaign_id, name)
     sheet = record.sheet
     names = [c.value for c in sheet.conditions if c.value != "exhaustion"]
     shown = [*names]
@@ -134,21 +144,25 @@ async def list_conditions(invocation: Invocation, options: ListOptions) -> Reply
 SPECS = (
     CommandSpec(
         path=("condition", "add"),
-        help="Give a character a condition: `adv condition add wren poisoned`, "
-        "`adv condition add wren exhaustion --level 2`.",
+        help="Give a character (default: your active one) a condition: "
+        "`adv condition add wren poisoned`, `adv condition add exhaustion --level 2`.",
         options=ConditionOptions,
         handler=add,
         purpose="give a character a condition",
+        planner_requires=("condition",),
     ),
     CommandSpec(
         path=("condition", "remove"),
-        help="End a condition: `adv condition remove wren poisoned` (exhaustion: to 0 or --level).",
+        help="End a condition: `adv condition remove wren poisoned`, `adv condition remove "
+        "poisoned` (your active character; exhaustion: to 0 or --level).",
         options=ConditionOptions,
         handler=remove,
+        planner_requires=("condition",),
     ),
     CommandSpec(
         path=("condition", "list"),
-        help="Show a character's conditions and exhaustion: `adv condition list wren`.",
+        help="Show a character's conditions and exhaustion (default: your active one): "
+        "`adv condition list wren`.",
         options=ListOptions,
         handler=list_conditions,
     ),

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 
 from adventorator.commands._types import CommandSpec, Invocation, Reply, option
 
-NAME_HELP = "The character: a unique prefix of the name, any case."
+NAME_HELP = "The character: a unique prefix of the name, any case (default: your active one)."
 AMOUNT_HELP = "A number, or dice to roll (2d6+3)."
 
 
 @dataclass(frozen=True)
 class DamageOptions:
-    name: str = option(NAME_HELP, positional=True, autocomplete=True)
-    amount: str = option(f"Damage: {AMOUNT_HELP}", positional=True)
+    # NAME may be left out: `adv damage 7` (see _play.split_amount); so both default.
+    name: str | None = option(NAME_HELP, default=None, positional=True, autocomplete=True)
+    amount: str | None = option(f"Damage: {AMOUNT_HELP}", default=None, positional=True)
     type: str | None = option("Damage type (fire, piercing ...): for defences.", default=None)
     critical: bool = option(
         "A critical hit: two death save failures at 0 HP.", default=False, cli_flags=("--crit",)
@@ -27,13 +28,13 @@ class DamageOptions:
 
 @dataclass(frozen=True)
 class HealOptions:
-    name: str = option(NAME_HELP, positional=True, autocomplete=True)
-    amount: str = option(f"Healing: {AMOUNT_HELP}", positional=True)
+    name: str | None = option(NAME_HELP, default=None, positional=True, autocomplete=True)
+    amount: str | None = option(f"Healing: {AMOUNT_HELP}", default=None, positional=True)
 
 
 @dataclass(frozen=True)
 class HpOptions:
-    name: str = option(NAME_HELP, positional=True, autocomplete=True)
+    name: str | None = option(NAME_HELP, default=None, positional=True, autocomplete=True)
     set: int | None = option("Set current hit points.", default=None, min=0, max=999)
     temp: int | None = option(
         "Gain temporary hit points (the higher is kept).", default=None, min=0, max=999
@@ -50,19 +51,27 @@ class DeathSaveOptions:
 
 @dataclass(frozen=True)
 class StabilizeOptions:
-    name: str = option(NAME_HELP, positional=True, autocomplete=True)
+    name: str | None = option(NAME_HELP, default=None, positional=True, autocomplete=True)
 
 
 async def damage(invocation: Invocation, options: DamageOptions) -> Reply:
     """Roll or take the amount, adjust it by the target's defences, apply it."""
-    from adventorator.commands._play import Outcome, act, hp_line, hp_reply, roll_amount
+    from adventorator.commands._play import (
+        Outcome,
+        act,
+        hp_line,
+        hp_reply,
+        roll_amount,
+        split_amount,
+    )
     from adventorator.commands._play import with_hp_change as with_change
     from adventorator.rules.damage import adjust_damage_parts, parse_damage_type
     from adventorator.rules.hp import apply_damage
     from adventorator.sheet import CharacterSheet
 
     kind = None if options.type is None else parse_damage_type(options.type)
-    amount = roll_amount(invocation, options.amount, "damage")
+    name, typed = split_amount(invocation, options.name, options.amount, "damage")
+    amount = roll_amount(invocation, typed, "damage")
     outcome = Outcome()
 
     def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
@@ -76,19 +85,27 @@ async def damage(invocation: Invocation, options: DamageOptions) -> Reply:
             detail = f"{amount.total} → {detail}"
         return with_change(sheet, change), hp_line(sheet.name, change, detail)
 
-    done = await act(invocation, options.name, "damage", apply)
+    done = await act(invocation, name, "damage", apply)
     outcome.extra["roll"] = amount.roll
     return hp_reply(done, outcome, extra_lines=_rolled(amount.text))
 
 
 async def heal(invocation: Invocation, options: HealOptions) -> Reply:
     """Regain hit points up to the maximum (temporary HP are not healed)."""
-    from adventorator.commands._play import Outcome, act, hp_line, hp_reply, roll_amount
+    from adventorator.commands._play import (
+        Outcome,
+        act,
+        hp_line,
+        hp_reply,
+        roll_amount,
+        split_amount,
+    )
     from adventorator.commands._play import with_hp_change as with_change
     from adventorator.rules.hp import apply_healing
     from adventorator.sheet import CharacterSheet
 
-    amount = roll_amount(invocation, options.amount, "healing")
+    name, typed = split_amount(invocation, options.name, options.amount, "heal")
+    amount = roll_amount(invocation, typed, "healing")
     outcome = Outcome(extra={"amount": amount.total, "roll": amount.roll})
 
     def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
@@ -96,7 +113,7 @@ async def heal(invocation: Invocation, options: HealOptions) -> Reply:
         outcome.hp = change
         return with_change(sheet, change), hp_line(sheet.name, change, f"healed {amount.total}")
 
-    done = await act(invocation, options.name, "heal", apply)
+    done = await act(invocation, name, "heal", apply)
     return hp_reply(done, outcome, extra_lines=_rolled(amount.text))
 
 
@@ -133,7 +150,10 @@ async def hp(invocation: Invocation, options: HpOptions) -> Reply:
     return hp_reply(done, outcome)
 
 
-async def _show_hp(invocation: Invocation, name: str) -> Reply:
+async def _show_hp(invocation: Invocation, name: str | None) -> Reply:
+    from adventorator.commands._play import active_or
+
+    name = await active_or(invocation, name)
     ids = await invocation.app.lookup(invocation.identity)
     record = await (await invocation.app.play_state()).find(ids.campaign_id, name)
     state = record.sheet.hit_points()
@@ -151,7 +171,6 @@ async def _show_hp(invocation: Invocation, name: str) -> Reply:
 
 async def death_save(invocation: Invocation, options: DeathSaveOptions) -> Reply:
     """Roll a death saving throw (d20, 10+ succeeds; a 1 is two failures, a 20 is 1 HP)."""
-    from adventorator.commands._characters import character_for
     from adventorator.commands._play import Outcome, act, hp_line, hp_reply
     from adventorator.commands._play import with_hp_change as with_change
     from adventorator.rules import dice
@@ -159,7 +178,7 @@ async def death_save(invocation: Invocation, options: DeathSaveOptions) -> Reply
     from adventorator.sheet import CharacterSheet
 
     # A named character is found by prefix in the change; else the player's active one.
-    name = options.character or (await character_for(invocation, None)).name
+    name = options.character
     result = dice.roll("1d20", rng=invocation.rng)
     face = int(result.total)
     outcome = Outcome(extra={"roll": dice.result_to_json(result), "d20": face})
@@ -198,23 +217,28 @@ def _rolled(text: str) -> tuple[str, ...]:
 SPECS = (
     CommandSpec(
         path=("damage",),
-        help="Damage a character: `adv damage wren 11 --type piercing` or `adv damage wren 2d6`.",
+        help="Damage a character (default: your active one): "
+        "`adv damage wren 11 --type piercing`, `adv damage 2d6`.",
         options=DamageOptions,
         handler=damage,
         uses_rng=True,
         purpose="damage a character",
+        planner_requires=("amount",),
     ),
     CommandSpec(
         path=("heal",),
-        help="Heal a character, up to the maximum: `adv heal wren 5` or `adv heal wren 2d4+2`.",
+        help="Heal a character (default: your active one), up to the maximum: "
+        "`adv heal wren 5`, `adv heal 2d4+2`.",
         options=HealOptions,
         handler=heal,
         uses_rng=True,
         purpose="heal a character",
+        planner_requires=("amount",),
     ),
     CommandSpec(
         path=("hp",),
-        help="Show or set hit points: `adv hp wren`, `--set 20`, `--temp 5`, `--max 40`.",
+        help="Show or set hit points (default: your active character): "
+        "`adv hp wren`, `--set 20`, `--temp 5`, `--max 40`.",
         options=HpOptions,
         handler=hp,
     ),
@@ -227,7 +251,8 @@ SPECS = (
     ),
     CommandSpec(
         path=("stabilize",),
-        help="Stabilise a dying character at 0 HP: `adv stabilize wren`.",
+        help="Stabilise a dying character at 0 HP (default: your active one): "
+        "`adv stabilize wren`.",
         options=StabilizeOptions,
         handler=stabilize,
     ),
