@@ -3,7 +3,10 @@
 It is the planner when no LLM is configured, and the fallback when the LLM
 fails. Its plans go through the same checks as the LLM's (``planner.execute``):
 "roll 4d6 6 times" sets ``times`` and "the odds of 8d6" sets ``stats``, which
-the planner refuses where the client has no such option (Discord). Confidence
+the planner refuses where the client has no such option (Discord). Play state
+("heal 10 hp", "I take 10 fire damage", "stabilize wren", "undo", "show
+history", "I am poisoned") plans its command (``_offline_play_state``), on
+the active character unless one is named. Confidence
 is high for an unmistakable phrase and low for a bare word, so ambiguous
 requests still offer choices.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from adventorator.play._offline_play_state import PLAY_STATE_RULES
 from adventorator.play.proposals import PlanAlternative, PlannerOutput
 from adventorator.rules.srd import Ability, Skill
 
@@ -130,6 +134,7 @@ _RULES: tuple[Callable[[str], PlannerOutput | None], ...] = (
     _sheet_word,
     _sheet,
     _attack,
+    *PLAY_STATE_RULES,  # before _action: "I take 7 damage" is damage, not a narrated action
     _action,
     _check,
 )
