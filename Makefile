@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test lint install install-dev bench clean
+.PHONY: run test test-fast lint install install-dev bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: install-dev
 
 test: lint
 	$(BIN)/pytest
+
+# The inner loop: SQLite only, no real processes or servers (see tests/conftest.py).
+test-fast: install-dev
+	$(BIN)/pytest -q -m "not slow and not postgres"
 
 bench: install-dev
 	$(BIN)/python bench/dice.py

@@ -284,14 +284,36 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+# Modules whose tests start real processes or servers (adv, adv serve, PgBouncer,
+# a private Postgres, a wheel build, the container linters): `make test-fast`
+# leaves them out, with the Postgres tests; `make test` runs everything.
+SLOW_MODULES = frozenset(
+    {
+        "tests/characters/test_cli_roundtrip.py",
+        "tests/cli/test_cli_admin.py",
+        "tests/cli/test_wheel.py",
+        "tests/db/test_pg_timeouts.py",
+        "tests/db/test_schema_check.py",
+        "tests/db/test_sqlite_files.py",
+        "tests/delivery/test_validate_containers.py",
+        "tests/discord/test_cli_serve.py",
+        "tests/play/test_cli.py",
+    }
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that runs against PostgreSQL, so CI can count them."""
+    """Mark every test that runs against PostgreSQL (so CI can count them), and the slow ones."""
+    root = Path(__file__).resolve().parent.parent
     for item in items:
         callspec = getattr(item, "callspec", None)
         parametrised = callspec is not None and "postgres" in callspec.params.values()
         uses_server = "postgres_server" in getattr(item, "fixturenames", ())
         if parametrised or uses_server:
             item.add_marker(pytest.mark.postgres)
+        module = item.path.relative_to(root).as_posix()
+        if module in SLOW_MODULES or module.startswith("tests/scale/"):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
