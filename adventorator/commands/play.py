@@ -59,6 +59,7 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
         player_text=text,
         rng=invocation.rng,
         ruleset=invocation.ruleset,
+        words=invocation.syntax,
     )
     from adventorator.commands._checks import condition_lines
 

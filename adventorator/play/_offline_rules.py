@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 from adventorator.rules.srd import Ability, Skill
 
-__all__ = ["DIFFICULTY_RULES", "KNOWLEDGE_TOPICS", "RULES", "TALK", "Rule"]
+__all__ = [
+    "DIFFICULTY_RULES",
+    "KNOWLEDGE_TOPICS",
+    "RULES",
+    "STATE_CHANGES",
+    "STATE_KEYS",
+    "TALK",
+    "Rule",
+]
 
 
 @dataclass(frozen=True)
@@ -327,3 +335,64 @@ DIFFICULTY_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (_rx(r"easy", r"simple"), "easy"),
     (_rx(r"medium", r"moderate\w*"), "medium"),
 )
+
+# Text that would change play state, which only a command may do: (pattern, kind).
+# The kinds are worded, with the command to use, by ``offline_narrator.state_refusal``.
+# Checked before the check rules: "I take 10 damage" is not a Constitution check,
+# and "I heal myself" is not Medicine (SRD Medicine stabilises; it restores no HP).
+_STATE_CONDITIONS = (
+    r"blinded|charmed|deafened|frightened|grappled|incapacitated|invisible|paralyzed"
+    r"|petrified|poisoned|prone|restrained|stunned|unconscious|exhausted"
+)
+STATE_CHANGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        _rx(
+            r"set(?:s|ting)?\s+(?:my|his|her|their|its|the)\s+(?:current\s+|max(?:imum)?\s+)?"
+            r"(?:hp|hit\s*points?|health)\s+to",
+            r"(?:my|his|her|their)\s+(?:hp|hit\s*points?)\s+(?:is|are|becomes?)\s+(?:now\s+)?\d+",
+            r"(?:full|max(?:imum)?)\s+(?:hp|hit\s*points?|health)",
+        ),
+        "hp",
+    ),
+    (
+        _rx(
+            r"level(?:s|ed|ing)?\s+up",
+            r"(?:reach|gain|get)(?:s|ed|ing)?\s+(?:a\s+)?(?:new\s+)?level",
+            r"(?:become|am\s+now|reach)(?:s)?\s+level\s+\d+",
+            r"set(?:s|ting)?\s+my\s+level",
+            r"gain(?:s|ed)?\s+\d*\s*(?:xp|experience)",
+        ),
+        "level",
+    ),
+    (
+        _rx(
+            r"(?:take|takes|took|suffer|suffers|suffered)\s+\d+\s+(?:points?\s+of\s+)?"
+            r"(?:\w+\s+)?damage",
+            r"(?:lose|loses|lost)\s+\d+\s+(?:hp|hit\s*points?)",
+        ),
+        "damage",
+    ),
+    (
+        _rx(
+            r"heal(?:s|ed|ing)?\s+(?:myself|me|my\s+(?:wounds|hit\s*points|hp)|\d+|to\s+full"
+            r"|completely|fully)",
+            r"regain(?:s|ed|ing)?\s+(?:\d+\s+|all\s+(?:my\s+)?)?(?:hp|hit\s*points?|health)",
+        ),
+        "heal",
+    ),
+    (
+        _rx(rf"(?:i\s+am|i'm|i\s+become|becomes?)\s+(?:now\s+)?(?:{_STATE_CONDITIONS})"),
+        "condition",
+    ),
+)
+
+# Keys a model's proposal may add to change state, and the kind each names.
+STATE_KEYS: dict[str, str] = {
+    **dict.fromkeys(
+        ("hp", "current_hp", "hit_points", "max_hp", "temp_hp", "temporary_hp", "health"), "hp"
+    ),
+    **dict.fromkeys(("damage", "damage_taken"), "damage"),
+    **dict.fromkeys(("heal", "healing"), "heal"),
+    **dict.fromkeys(("level", "xp", "experience"), "level"),
+    **dict.fromkeys(("condition", "conditions", "exhaustion"), "condition"),
+}

@@ -39,6 +39,7 @@ from adventorator.services.transcripts import NewEntry
 if TYPE_CHECKING:
     from adventorator.llm import LLMClient, ModelTurn
     from adventorator.play._context import PlayContext
+    from adventorator.play.offline_narrator import CommandWords
     from adventorator.rules.condition_effects import RollEffect
     from adventorator.services.identities import ResolvedIdentity
     from adventorator.services.transcripts import TranscriptService
@@ -102,13 +103,16 @@ class TurnResult:
         }
 
 
-def validate_proposal(proposal: NarratorProposal) -> ValidCheck:
-    """Check a proposal before anything is rolled; raise ProposalRejected with why."""
-    extra = sorted((proposal.model_extra or {}).keys())
-    if extra:
-        raise ProposalRejected(
-            f"the narrator may only propose a check, not change state ({', '.join(extra)})"
-        )
+def validate_proposal(proposal: NarratorProposal, words: CommandWords | None = None) -> ValidCheck:
+    """Check a proposal before anything is rolled; raise ProposalRejected with why.
+
+    A proposal that tries to change state is refused with the command to use
+    instead, in the client's ``words`` (``offline_narrator.state_refusal``).
+    """
+    if proposal.model_extra:
+        from adventorator.play.offline_narrator import state_refusal
+
+        raise ProposalRejected(state_refusal(proposal, words))
     if proposal.action not in NARRATOR_ACTIONS:
         raise ProposalRejected(
             f"the narrator proposed {proposal.action!r}, which is not an allowed action "
@@ -150,8 +154,12 @@ async def run_orchestrator(
     player_text: str,
     rng: random.Random,
     ruleset: Ruleset,
+    words: CommandWords | None = None,
 ) -> TurnResult:
-    """Play one ``do`` turn for the player's character (see the module doc)."""
+    """Play one ``do`` turn for the player's character (see the module doc).
+
+    ``words`` is the client's syntax, for refusals that name a command.
+    """
     from adventorator.llm import model_turn
 
     characters = await app.characters()
@@ -161,11 +169,11 @@ async def run_orchestrator(
     # One deadline for every model call of the turn; an ``act`` that runs this
     # ``do`` has opened the turn already, and this joins it.
     with model_turn() as model:
-        narrator = _Narrator(app.llm(), app, record.sheet, ruleset, model)
+        narrator = _Narrator(app.llm(), app, record.sheet, ruleset, model, words)
         lines = [(line.role, line.content) for line in history]
         proposal = bound_proposal(await narrator.propose(player_text, lines))
         try:
-            valid = validate_proposal(proposal)
+            valid = validate_proposal(proposal, words)
         except ProposalRejected as rejection:
             return await _rejected(
                 transcripts, ids, character_id, player_text, proposal, narrator, str(rejection)
@@ -285,8 +293,10 @@ class _Narrator:
         sheet: CharacterSheet,
         ruleset: Ruleset,
         turn: ModelTurn,
+        words: CommandWords | None = None,
     ) -> None:
         self._llm = llm
+        self._words = words
         self._settings = app.settings
         self._sheet = sheet
         self._turn = turn
@@ -341,7 +351,7 @@ class _Narrator:
                 )
             except LLMError as error:
                 self._fall_back(error)
-        return offline_proposal(text)
+        return offline_proposal(text, self._words)
 
     async def narrate(self, text: str, result: CheckResult | None, reason: str) -> str:
         from adventorator.llm import build_narration_messages

@@ -24,6 +24,12 @@ next to the narration.
 2. **DC.** The most specific difficulty word anywhere in the text: "nearly
    impossible" 30, "very hard" 25, "trivial"/"very easy" 5, "hard" 20,
    "easy" 10, "medium" 15; otherwise 15 (medium).
+0. **State changes are refused.** Text that would change play state ("I set
+   my HP to 999", "I level up to 20", "I take 10 damage", "I heal myself",
+   "I am poisoned": ``_offline_rules.STATE_CHANGES``) is not narrated as done:
+   the proposal carries ``state_change`` and a reason naming the command to
+   use, in the client's syntax, and ``narrator.validate_proposal`` rejects it
+   (``state_refusal`` words any proposal that tries to change state).
 3. **No match.** No roll (``action="none"``): speech ("I say ...", a quote)
    never needs one, and for anything else the offline narrator does not guess
    a check; the reason says which case applied.
@@ -36,20 +42,108 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
+from typing import Protocol
 
-from adventorator.play._offline_rules import DIFFICULTY_RULES, KNOWLEDGE_TOPICS, RULES, TALK, Rule
+from adventorator.play._offline_rules import (
+    DIFFICULTY_RULES,
+    KNOWLEDGE_TOPICS,
+    RULES,
+    STATE_CHANGES,
+    STATE_KEYS,
+    TALK,
+    Rule,
+)
 from adventorator.play.proposals import NarratorProposal
 from adventorator.rules.srd import DC_BY_DIFFICULTY, Ability, Skill
 
-__all__ = ["OFFLINE_NARRATOR_LABEL", "offline_narration", "offline_proposal"]
+__all__ = [
+    "OFFLINE_NARRATOR_LABEL",
+    "STATE_CHANGE_KEY",
+    "CommandWords",
+    "offline_narration",
+    "offline_proposal",
+    "state_refusal",
+]
 
 OFFLINE_NARRATOR_LABEL = "offline narrator"
+STATE_CHANGE_KEY = "state_change"  # the offline proposal's key for a refused state change
 _PREFIX = f"{OFFLINE_NARRATOR_LABEL}: "
 _DEFAULT_DIFFICULTY = "medium"
+_CHANGES = {
+    "hp": "hit points",
+    "damage": "hit points",
+    "heal": "hit points",
+    "level": "the character's level",
+    "condition": "a condition",
+}
 
 
-def offline_proposal(player_text: str) -> NarratorProposal:
+class CommandWords(Protocol):
+    """How the client writes a command (``commands.Syntax``): `adv heal` or `/heal`."""
+
+    def command(self, name: str) -> str: ...
+
+    def option(self, name: str, value: str | None = None, *, command: str | None = None) -> str: ...
+
+    def usage(self, name: str, options: Iterable[str] = ()) -> str: ...
+
+
+class _CliWords:
+    """The command line's words, when no client syntax is given (a library caller)."""
+
+    def command(self, name: str) -> str:
+        return f"adv {name}"
+
+    def option(self, name: str, value: str | None = None, *, command: str | None = None) -> str:
+        return f"--{name}" if value is None else f"--{name} {value}"
+
+    def usage(self, name: str, options: Iterable[str] = ()) -> str:
+        return " ".join([self.command(name), *(f"<{option}>" for option in options)])
+
+
+def _hint(kind: str, words: CommandWords) -> str:
+    """What to use instead, for one kind of state change."""
+    through = (
+        f"damage and healing go through `{words.command('damage')}` / `{words.command('heal')}`"
+    )
+    if kind == "hp":
+        setting = f"{words.command('hp')} {words.option('set', 'N', command='hp')}"
+        return f"{through}, and `{setting}` sets hit points"
+    if kind == "level":
+        return f"a level changes on the sheet: `{words.usage('sheet update', ['name', 'json'])}`"
+    if kind == "condition":
+        added = words.usage("condition add", ["condition"])
+        return f"conditions go through `{added}` / `{words.command('condition remove')}`"
+    return through
+
+
+def state_refusal(proposal: NarratorProposal, words: CommandWords | None = None) -> str:
+    """Why a proposal that tries to change state is refused, and what to use instead."""
+    words = words or _CliWords()
+    extra = proposal.model_extra or {}
+    offline = extra.get(STATE_CHANGE_KEY)
+    if set(extra) == {STATE_CHANGE_KEY} and offline in _CHANGES:
+        return proposal.reason
+    keys = sorted(extra)
+    line = f"the narrator may only propose a check, not change state ({', '.join(keys)})"
+    kinds = dict.fromkeys(STATE_KEYS[k.lower()] for k in keys if k.lower() in STATE_KEYS)
+    hints = dict.fromkeys(_hint(kind, words) for kind in kinds)
+    return "; ".join([line, *hints])
+
+
+def offline_proposal(player_text: str, words: CommandWords | None = None) -> NarratorProposal:
     """The offline narrator's check for ``player_text`` (see the module docstring)."""
+    changed = _state_change(player_text)
+    if changed is not None:
+        kind, matched = changed
+        reason = (
+            f'"{matched}" would change {_CHANGES[kind]}, which the narrator does not do; '
+            f"{_hint(kind, words or _CliWords())}"
+        )
+        return NarratorProposal.model_validate(
+            {"action": "none", "reason": _PREFIX + reason, STATE_CHANGE_KEY: kind}
+        )
     match = _first_match(player_text)
     if match is None:
         if TALK.search(player_text):
@@ -72,6 +166,15 @@ def offline_proposal(player_text: str) -> NarratorProposal:
         dc=dc,
         reason=_PREFIX + reason,
     )
+
+
+def _state_change(text: str) -> tuple[str, str] | None:
+    """The kind and words of the earliest state change in ``text``, if any."""
+    found = [(m.start(), kind, m.group(0)) for p, kind in STATE_CHANGES if (m := p.search(text))]
+    if not found:
+        return None
+    _, kind, words = min(found, key=lambda item: item[0])
+    return kind, " ".join(words.lower().split())
 
 
 def _first_match(text: str) -> tuple[Rule, str] | None:
