@@ -59,11 +59,26 @@ class SheetDeleteOptions:
 
 
 @dataclass(frozen=True)
+class SheetImportOptions:
+    json: str | None = option(
+        "The D&D Beyond or Foundry character as JSON text.",
+        default=None,
+        cli_flags=("--text",),
+        placeholder="<document>",
+    )
+    format: str = option("The document's format: auto, ddb or foundry.", default="auto")
+    dry_run: bool = option("Show the sheet and the report; write nothing.", default=False)
+    replace: bool = option("Overwrite your sheet of the same name.", default=False)
+
+
+@dataclass(frozen=True)
 class NoOptions:
     pass
 
 
-def read_document(options: SheetCreateOptions | SheetUpdateOptions, client: Client) -> str:
+def read_document(
+    options: SheetCreateOptions | SheetUpdateOptions | SheetImportOptions, client: Client
+) -> str:
     """The JSON text of the json option; the CLI reads ``--file`` into it."""
     if options.json is None:
         if client == "discord":
@@ -190,6 +205,33 @@ async def example(invocation: Invocation, options: SheetExampleOptions) -> Reply
     return Reply(text=text.rstrip("\n"), data=json.loads(text))
 
 
+async def import_sheet(invocation: Invocation, options: SheetImportOptions) -> Reply:
+    """Import a D&D Beyond or Foundry character: validate, report, and store unless a dry run."""
+    from adventorator.sheet import import_sheet as read_import
+
+    document = read_document(options, invocation.identity.client)
+    imported = read_import(document, options.format.strip().lower())
+    sheet, report = imported.sheet, imported.report
+    data: dict[str, Any] = {
+        "format": imported.format,
+        "report": report.to_json(),
+        "written": not options.dry_run,
+    }
+    if options.dry_run:
+        lines = [f"Dry run: {sheet.name} read from {report.source}; nothing was written."]
+        lines += [sheet_text(sheet, invocation.ruleset), *report.lines()]
+        return Reply(text="\n".join(lines), data={**data, "sheet": sheet.to_data()})
+    ids = await invocation.app.resolve(invocation.identity)
+    service = await invocation.app.characters()
+    record = await service.create(
+        campaign_id=ids.campaign_id, owner_id=ids.player_id, sheet=sheet, replace=options.replace
+    )
+    lines = [f"Imported {record.name} from {report.source}.", *report.lines()]
+    return Reply(
+        text="\n".join(lines), data={**data, "sheet": record_json(record, invocation.ruleset)}
+    )
+
+
 async def schema(invocation: Invocation, options: NoOptions) -> Reply:
     import json
 
@@ -256,6 +298,16 @@ SPECS = (
         help="Print a shipped example sheet's JSON: `adv sheet example rogue > wren.json`.",
         options=SheetExampleOptions,
         handler=example,
+        planner=False,
+    ),
+    CommandSpec(
+        path=("sheet", "import"),
+        help=(
+            "Import a D&D Beyond or Foundry VTT character: "
+            "`adv sheet import --file wren-ddb.json --dry-run`."
+        ),
+        options=SheetImportOptions,
+        handler=import_sheet,
         planner=False,
     ),
     CommandSpec(

@@ -72,6 +72,12 @@ from adventorator.sheet._derived import DerivedValues
 from adventorator.sheet._examples import example_names, example_text
 from adventorator.sheet._features import Feature
 from adventorator.sheet._fields import Condition, DeathSaves, HitPoints, Item, Senses, Speed
+from adventorator.sheet._import_common import (
+    MAX_IMPORT_BYTES,
+    ImportedSheet,
+    ImportReport,
+    import_sheet,
+)
 from adventorator.sheet._io import (
     MAX_SHEET_BYTES,
     SheetError,
@@ -85,6 +91,7 @@ from adventorator.sheet._model import CharacterSheet
 from adventorator.sheet._play_state import rules_conditions, with_play_state
 
 __all__ = [
+    "MAX_IMPORT_BYTES",
     "MAX_SHEET_BYTES",
     "Attack",
     "AttackExtra",
@@ -96,6 +103,8 @@ __all__ = [
     "ExtraDamage",
     "Feature",
     "HitPoints",
+    "ImportReport",
+    "ImportedSheet",
     "Item",
     "Senses",
     "SheetError",
@@ -105,6 +114,7 @@ __all__ = [
     "example_names",
     "example_text",
     "find_attack",
+    "import_sheet",
     "merge_patch",
     "parse_patch_json",
     "parse_sheet_data",
