@@ -13,7 +13,7 @@ from adventorator.identity import Client
 if TYPE_CHECKING:
     from adventorator.rules import Ruleset
     from adventorator.services.characters import CharacterRecord, CharacterSummary
-    from adventorator.sheet import CharacterSheet
+    from adventorator.sheet import CharacterSheet, ImportedSheet
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,15 @@ class SheetImportOptions:
     format: str = option("The document's format: auto, ddb or foundry.", default="auto")
     dry_run: bool = option("Show the sheet and the report; write nothing.", default=False)
     replace: bool = option("Overwrite your sheet of the same name.", default=False)
+    update: str | None = option(
+        "Re-import into this character of yours, keeping its HP, conditions and exhaustion.",
+        default=None,
+        autocomplete=True,
+        placeholder="<name>",
+    )
+    yes: bool = option(
+        "With --update: apply the changes without showing them first.", default=False
+    )
 
 
 @dataclass(frozen=True)
@@ -217,6 +226,8 @@ async def import_sheet(invocation: Invocation, options: SheetImportOptions) -> R
         "report": report.to_json(),
         "written": not options.dry_run,
     }
+    if options.update is not None:
+        return await _reimport(invocation, options, imported)
     if options.dry_run:
         lines = [f"Dry run: {sheet.name} read from {report.source}; nothing was written."]
         lines += [sheet_text(sheet, invocation.ruleset), *report.lines()]
@@ -230,6 +241,52 @@ async def import_sheet(invocation: Invocation, options: SheetImportOptions) -> R
     return Reply(
         text="\n".join(lines), data={**data, "sheet": record_json(record, invocation.ruleset)}
     )
+
+
+async def _reimport(
+    invocation: Invocation, options: SheetImportOptions, imported: ImportedSheet
+) -> Reply:
+    """``--update NAME``: the difference first; with ``--yes`` applied, keeping play state."""
+    from adventorator.commands._characters import character_for
+    from adventorator.sheet import reimported, sheet_changes
+
+    record = await character_for(invocation, options.update, own=True)
+    stored = record.sheet.to_data()
+    merged = reimported(stored, imported.sheet)
+    diff = sheet_changes(stored, merged.to_data())
+    source = imported.report.source
+    data: dict[str, Any] = {
+        "format": imported.format,
+        "report": imported.report.to_json(),
+        "changes": diff,
+        "written": False,
+    }
+    shown = [f"  {line}" for line in diff] or ["  nothing: the sheet is already up to date"]
+    shown.append(f"Kept from play: {_play_line(merged)}")
+    if options.dry_run or not options.yes:
+        confirm = invocation.syntax.option("yes", command="sheet import")
+        head = f"Re-importing {record.name} from {source} would change:"
+        tail = "Nothing was written." if options.dry_run else f"Add {confirm} to apply it."
+        return Reply(text="\n".join([head, *shown, tail]), data=data)
+    ids = await invocation.app.resolve(invocation.identity)
+    service = await invocation.app.characters()
+    updated = await service.update(
+        campaign_id=ids.campaign_id,
+        actor_id=ids.player_id,
+        name=record.name,
+        change=lambda current: reimported(current, imported.sheet),
+    )
+    lines = [f"Re-imported {updated.name} from {source}; play state kept. Changed:", *shown]
+    lines += imported.report.lines()
+    data.update(written=True, sheet=record_json(updated, invocation.ruleset))
+    return Reply(text="\n".join(lines), data=data)
+
+
+def _play_line(sheet: CharacterSheet) -> str:
+    hp = "no HP" if sheet.hp is None else f"HP {sheet.hp.current}/{sheet.hp.max}"
+    temp = f" +{sheet.hp.temp} temp" if sheet.hp is not None and sheet.hp.temp else ""
+    conditions = ", ".join(c.value for c in sheet.conditions) or "no conditions"
+    return f"{hp}{temp}, {conditions}, exhaustion {sheet.exhaustion}"
 
 
 async def schema(invocation: Invocation, options: NoOptions) -> Reply:

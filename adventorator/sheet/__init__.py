@@ -78,6 +78,8 @@ from adventorator.sheet._import_common import (
     ImportReport,
     import_sheet,
 )
+from adventorator.sheet._import_merge import changes as sheet_changes
+from adventorator.sheet._import_merge import reimported
 from adventorator.sheet._io import (
     MAX_SHEET_BYTES,
     SheetError,
@@ -119,6 +121,8 @@ __all__ = [
     "parse_patch_json",
     "parse_sheet_data",
     "parse_sheet_json",
+    "reimported",
     "rules_conditions",
+    "sheet_changes",
     "with_play_state",
 ]
