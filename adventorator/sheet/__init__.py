@@ -53,6 +53,13 @@ and from ``rules.hp.HitPointState``, ``with_conditions(names, exhaustion)``
 sets conditions, ``defences()`` gives ``rules.damage.Defences`` (with those
 conditions add, e.g. petrified), and ``play_state()`` is what an event records.
 
+Importing: ``import_sheet(text, "auto" | "ddb" | "foundry")`` reads a D&D
+Beyond character document or a Foundry VTT dnd5e actor into a validated
+sheet and an ``ImportReport`` (``mapped``, ``not_mapped``); ``reimported(stored,
+fresh)`` keeps a stored sheet's play state over a fresh import, and
+``sheet_changes(before, after)`` lists the difference. The shipped examples
+are ``example_names()`` and ``example_text(name)``.
+
 Errors: ``SheetError`` (an ``InputError``) for every bad document, with a
 one-line ``message`` and the individual ``problems``; ``RulesError`` from
 ``CharacterSheet.check_input`` for an impossible roll.

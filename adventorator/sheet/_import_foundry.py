@@ -186,9 +186,11 @@ def _conditions(actor: dict[str, Any], sheet: dict[str, Any], report: ImportRepo
     for effect in items(actor.get("effects")):
         statuses = effect.get("statuses")
         for status in statuses if isinstance(statuses, list) else []:
+            if not isinstance(status, str):
+                continue
             if status in _CONDITIONS and status not in found:
                 found.append(status)
-            elif isinstance(status, str) and status != "exhaustion":
+            elif status != "exhaustion":
                 report.skip(f"status effect {text(status, 30)!r}: not an SRD condition")
     sheet["conditions"] = found
     if found:
@@ -296,7 +298,7 @@ def _equipment(owned: list[dict[str, Any]], sheet: dict[str, Any], report: Impor
         if item.get("type") == "spell":
             spells += [name] if name not in spells else []
             continue
-        if item.get("type") not in _INVENTORY:
+        if str(item.get("type")) not in _INVENTORY:
             continue
         quantity = number(obj(item.get("system")).get("quantity"))
         inventory.append(
