@@ -12,6 +12,8 @@ SHEETS_PER_PLAYER = 50  # one player's characters in one campaign
 SHEETS_PER_CAMPAIGN = 500  # all players' characters in one campaign
 NAME_AUTOCOMPLETE_RESULTS = 25  # Discord's own maximum of choices
 
+IMPORT_DOCUMENT_BYTES = 2_097_152  # a D&D Beyond or Foundry export (a sheet: 64 KiB)
+
 # What one reply may produce ------------------------------------------------------
 REPLY_DICE_SHOWN = 200  # dice faces rendered in one reply; the rest are summarised
 REPLY_TEXT_CHARS = 20_000  # characters of text in one reply, on any client

@@ -23,15 +23,22 @@ def file_help(json_help: str) -> str:
     return f"Read {what[:1].lower()}{what[1:]} from this JSON file ('-' for standard input)."
 
 
-def document_text(json_text: str | None, path: str | None) -> str | None:
-    """The text for the ``json`` option: as given, or read from ``path`` (never both)."""
+def document_text(
+    json_text: str | None, path: str | None, *, limit: int | None = None
+) -> str | None:
+    """The text for the ``json`` option: as given, or read from ``path`` (never both).
+
+    ``limit`` is the option's own cap (``OptionMeta.max_bytes``); a sheet's by default.
+    """
     if path is None:
         return json_text
     if json_text is not None:
         raise InputError(BOTH_OR_NEITHER)
-    from adventorator.sheet import MAX_SHEET_BYTES  # the only documents are sheets and patches
+    if limit is None:
+        from adventorator.sheet import MAX_SHEET_BYTES
 
-    return read_document(path, limit=MAX_SHEET_BYTES)
+        limit = MAX_SHEET_BYTES
+    return read_document(path, limit=limit)
 
 
 def read_document(path: str, *, limit: int) -> str:

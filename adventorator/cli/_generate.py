@@ -55,6 +55,11 @@ def _has_document(spec: CommandSpec) -> bool:
     return any(item.name == _DOCUMENT for item in _cli_fields(spec))
 
 
+def _document_limit(fields: Any) -> int | None:
+    """The document option's own size cap, if it declares one."""
+    return next((option_meta(item).max_bytes for item in fields if item.name == _DOCUMENT), None)
+
+
 def _callback(spec: CommandSpec, text_args: str | None) -> Any:
     fields = _cli_fields(spec)
 
@@ -65,7 +70,9 @@ def _callback(spec: CommandSpec, text_args: str | None) -> Any:
             params[text_args] = _joined(params[text_args], _default(fields, text_args))
         if _has_document(spec):
             try:
-                params[_DOCUMENT] = document_text(params[_DOCUMENT], params.pop("file_input"))
+                params[_DOCUMENT] = document_text(
+                    params[_DOCUMENT], params.pop("file_input"), limit=_document_limit(fields)
+                )
             except AdventoratorError as error:
                 fail(error, debug=global_options(ctx).debug)
         if spec.confirm and not params[spec.confirm] and sys.stdin.isatty():

@@ -28,6 +28,7 @@ class OptionMeta:
     autocomplete: bool = False  # Discord autocompletes it (character names)
     placeholder: str | None = None  # shown in usage: --json '<sheet>'
     planner: bool = True  # the planner may set it
+    max_bytes: int | None = None  # a document's size cap: the CLI reads --file up to it
 
 
 def option(
@@ -43,10 +44,21 @@ def option(
     autocomplete: bool = False,
     placeholder: str | None = None,
     planner: bool = True,
+    max_bytes: int | None = None,
 ) -> Any:
     """A dataclass field that is a command option."""
     meta = OptionMeta(
-        help, positional, cli_flags, min, max, cli, discord, autocomplete, placeholder, planner
+        help,
+        positional,
+        cli_flags,
+        min,
+        max,
+        cli,
+        discord,
+        autocomplete,
+        placeholder,
+        planner,
+        max_bytes,
     )
     return field(default=default, metadata={_META_KEY: meta})
 

@@ -9,6 +9,7 @@ from adventorator.commands._sheet_view import sheet_panel, sheet_text
 from adventorator.commands._types import CommandSpec, Invocation, Reply, option
 from adventorator.errors import InputError
 from adventorator.identity import Client
+from adventorator.limits import IMPORT_DOCUMENT_BYTES
 
 if TYPE_CHECKING:
     from adventorator.rules import Ruleset
@@ -65,6 +66,7 @@ class SheetImportOptions:
         default=None,
         cli_flags=("--text",),
         placeholder="<document>",
+        max_bytes=IMPORT_DOCUMENT_BYTES,
     )
     format: str = option("The document's format: auto, ddb or foundry.", default="auto")
     dry_run: bool = option("Show the sheet and the report; write nothing.", default=False)

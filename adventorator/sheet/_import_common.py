@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from adventorator.limits import IMPORT_DOCUMENT_BYTES
 from adventorator.sheet._io import SheetError, parse_sheet_data
 from adventorator.sheet._model import CharacterSheet
 
@@ -34,7 +35,8 @@ __all__ = [
     "text",
 ]
 
-MAX_IMPORT_BYTES = 2_097_152  # a D&D Beyond document with every definition is a few hundred KiB
+# A D&D Beyond document with every definition is a few hundred KiB.
+MAX_IMPORT_BYTES = IMPORT_DOCUMENT_BYTES
 FORMATS = ("auto", "ddb", "foundry")
 Format = Literal["ddb", "foundry"]
 FORMAT_NAMES: dict[str, str] = {"ddb": "D&D Beyond", "foundry": "Foundry VTT (dnd5e)"}

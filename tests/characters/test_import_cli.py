@@ -113,9 +113,19 @@ def test_bad_documents_are_one_error_line_and_write_nothing(
     assert cli.rows() == []
 
 
+def test_a_real_export_past_a_sheets_64_kib_imports(cli: Cli, tmp_path: Path) -> None:
+    """D&D Beyond documents are often a few hundred KiB: the import reads up to 2 MiB."""
+    document = halfling_rogue()
+    body = document.get("data", document)
+    body["decorations"] = {"backdropAvatarUrl": "x" * 300_000}  # unknown: ignored
+    result = cli("sheet", "import", "--file", write(tmp_path, "big-pip.json", document))
+    assert result.exit_code == 0, result.output
+    assert [row["name"] for row in cli.rows()] == ["Pip Underbough"]
+
+
 def test_oversized_unknown_format_and_no_document(cli: Cli, tmp_path: Path) -> None:
-    big = write(tmp_path, "big.json", " " * 70_000)
-    assert_one_line_error(cli("sheet", "import", "--file", big), "the limit is")
+    big = write(tmp_path, "big.json", " " * 2_100_000)
+    assert_one_line_error(cli("sheet", "import", "--file", big), "the limit is 2,097,152")
     ddb = write(tmp_path, "pip.json", halfling_rogue())
     assert_one_line_error(
         cli("sheet", "import", "--format", "pdf", "--file", ddb),
