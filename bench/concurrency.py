@@ -321,7 +321,7 @@ def report(results: list[RunResult], args: argparse.Namespace) -> None:
 
 
 async def run(args: argparse.Namespace, url: str) -> None:
-    from tests.conftest import migrate_database
+    from tests.support import migrate_database
 
     await migrate_database(url)
     results = [

@@ -27,7 +27,7 @@ from adventorator.services.identities import IdentityService
 from adventorator.sheet import apply_merge_patch, parse_sheet_data
 from adventorator.storage.database import Database
 from adventorator.storage.models import Campaign, Player, Scene
-from tests.characters.conftest import (
+from tests.characters.support import (
     Cli,
     active_rows,
     assert_one_line_error,

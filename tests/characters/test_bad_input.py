@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.characters.conftest import ROGUE, Cli, assert_one_line_error, example_path, sheet_data
+from tests.characters.support import ROGUE, Cli, assert_one_line_error, example_path, sheet_data
 
 TOO_BIG = json.dumps(sheet_data("Huge", notes="x" * 70_000))
 

@@ -21,7 +21,7 @@ from adventorator.errors import NotFoundError
 from adventorator.rules.engine import Dnd5eRuleset
 from adventorator.services.characters import CharacterRecord, CharacterService
 from adventorator.storage.database import Database
-from tests.characters.conftest import (
+from tests.characters.support import (
     ROGUE,
     FakeClock,
     StatementLog,

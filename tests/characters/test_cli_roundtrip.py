@@ -15,7 +15,7 @@ from typing import Any
 
 from adventorator.sheet import CharacterSheet
 from adventorator.storage import migrate
-from tests.characters.conftest import (
+from tests.characters.support import (
     BARD,
     ROGUE,
     active_rows,

@@ -16,7 +16,7 @@ import pytest
 from adventorator.commands import Invocation, check, sheet
 from adventorator.context import AppContext
 from adventorator.rules import Dnd5eRuleset
-from tests.characters.conftest import (
+from tests.characters.support import (
     BARD,
     ROGUE,
     Cli,

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from adventorator.sheet import example_names, example_text, parse_sheet_json
-from tests.characters.conftest import ROGUE, Cli, assert_one_line_error
+from tests.characters.support import ROGUE, Cli, assert_one_line_error
 
 PACKAGE_EXAMPLES = Path(__file__).resolve().parents[2] / "adventorator" / "sheet" / "examples"
 REPO_EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

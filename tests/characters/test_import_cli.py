@@ -11,7 +11,7 @@ import pytest
 
 from adventorator.errors import InputError
 from adventorator.sheet import import_sheet
-from tests.characters.conftest import Cli, assert_one_line_error
+from tests.characters.support import Cli, assert_one_line_error
 from tests.characters.test_import_ddb import fighter_rogue, halfling_rogue, lore_bard
 from tests.characters.test_import_foundry import foundry_bard, foundry_rogue_fighter
 

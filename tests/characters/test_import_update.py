@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from adventorator.sheet import import_sheet, parse_sheet_data, reimported, sheet_changes
-from tests.characters.conftest import Cli, assert_one_line_error
+from tests.characters.support import Cli, assert_one_line_error
 from tests.characters.test_import_ddb import halfling_rogue
 
 PIP = "Pip Underbough"

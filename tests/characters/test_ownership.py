@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from adventorator.errors import PermissionDeniedError
-from tests.characters.conftest import (
+from tests.characters.support import (
     ROGUE,
     Cli,
     Table,

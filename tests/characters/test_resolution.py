@@ -16,7 +16,7 @@ from adventorator.context import AppContext
 from adventorator.errors import NotFoundError
 from adventorator.rules.engine import Dnd5eRuleset
 from adventorator.services.characters import CharacterService
-from tests.characters.conftest import (
+from tests.characters.support import (
     BARD,
     ROGUE,
     Cli,

@@ -29,7 +29,7 @@ from adventorator.storage.models import Base
 from tests.processes import run_adv
 
 if TYPE_CHECKING:
-    from tests.conftest import PostgresServer
+    from tests.support import PostgresServer
 
 MODEL_TABLES = set(Base.metadata.tables)
 HEAVY_MODULES = (

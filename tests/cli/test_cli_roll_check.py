@@ -271,7 +271,7 @@ def test_roll_times_bounds_explosions_across_the_reply(isolated_env: Path) -> No
     from adventorator.commands.roll import RollOptions, roll
     from adventorator.context import AppContext
     from adventorator.rules.dice import DiceLimitError
-    from tests.rules.conftest import CountingRandom
+    from tests.rules.strategies import CountingRandom
 
     for expression in ("50d6e6", "90d6e6", "100d6e>1", "10d6e>1"):
         rng = CountingRandom(3)

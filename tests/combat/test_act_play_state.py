@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from adventorator.play.offline_planner import offline_plan
-from tests.characters.conftest import Cli
+from tests.characters.support import Cli
 from tests.combat.test_hp_commands import create, hp_of
 
 

@@ -7,7 +7,7 @@ the library. A first word that is a number or dice starts the amount, so
 
 from __future__ import annotations
 
-from tests.characters.conftest import Cli, assert_one_line_error
+from tests.characters.support import Cli, assert_one_line_error
 from tests.combat.test_hp_commands import create, hp_of
 
 

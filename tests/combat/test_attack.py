@@ -19,7 +19,7 @@ from adventorator.commands import Invocation, Reply, attack, planning, sheet
 from adventorator.context import AppContext
 from adventorator.errors import InputError, NotFoundError
 from adventorator.play.offline_planner import offline_plan
-from tests.characters.conftest import example_text, identity
+from tests.characters.support import example_text, identity
 from tests.scripted import script
 
 BRANNOC, WREN = "Brannoc Ashvale", "Wren Thistlefoot"

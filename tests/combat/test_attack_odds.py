@@ -11,7 +11,7 @@ import pytest
 
 from adventorator.commands import sheet
 from adventorator.context import AppContext
-from tests.characters.conftest import example_text
+from tests.characters.support import example_text
 from tests.combat.test_attack import BRANNOC, WREN, Table
 
 

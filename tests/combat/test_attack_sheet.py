@@ -10,7 +10,7 @@ from adventorator.errors import NotFoundError
 from adventorator.rules import Dnd5eRuleset
 from adventorator.rules.srd import Ability
 from adventorator.sheet import Attack, SheetError, attack_profile, find_attack, parse_sheet_data
-from tests.characters.conftest import example_sheet, sheet_data
+from tests.characters.support import example_sheet, sheet_data
 
 RULES = Dnd5eRuleset()
 

@@ -11,7 +11,7 @@ import pytest
 
 from adventorator.commands import Invocation, Reply, check, sheet
 from adventorator.context import AppContext
-from tests.characters.conftest import example_text, identity
+from tests.characters.support import example_text, identity
 from tests.scripted import script
 
 WREN = "Wren Thistlefoot"

@@ -14,7 +14,7 @@ from adventorator.commands import COMMANDS, Syntax
 from adventorator.play.narrator import ProposalRejected, validate_proposal
 from adventorator.play.offline_narrator import offline_proposal
 from adventorator.play.proposals import NarratorProposal
-from tests.characters.conftest import Cli
+from tests.characters.support import Cli
 from tests.combat.test_hp_commands import create, hp_of
 
 DAMAGE_AND_HEALING = "damage and healing go through `adv damage` / `adv heal`"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.characters.conftest import Cli, assert_one_line_error, sheet_data
+from tests.characters.support import Cli, assert_one_line_error, sheet_data
 from tests.processes import ADV
 
 

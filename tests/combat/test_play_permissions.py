@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from tests.characters.conftest import ROGUE, Cli, assert_one_line_error, example_path
+from tests.characters.support import ROGUE, Cli, assert_one_line_error, example_path
 
 FIGHTER = "Brannoc Ashvale"
 BARD = "Ysolde Vane"

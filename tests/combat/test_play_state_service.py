@@ -18,7 +18,7 @@ from adventorator.services.identities import IdentityService
 from adventorator.services.play_state import Apply, PlayChange, PlayStateService
 from adventorator.sheet import CharacterSheet
 from adventorator.storage.models import TranscriptEntry
-from tests.characters.conftest import Table, identity, make_table, open_database
+from tests.characters.support import Table, identity, make_table, open_database
 
 HP = {"max": 30, "current": 30}
 

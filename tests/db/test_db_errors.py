@@ -21,7 +21,7 @@ from adventorator.storage.database import Database, PoolStatus, create_database
 from adventorator.storage.models import Campaign
 
 if TYPE_CHECKING:
-    from tests.conftest import PostgresServer
+    from tests.support import PostgresServer
 
 CLOSED_PORT_URL = "postgresql://root@127.0.0.1:1/test"
 

@@ -21,12 +21,12 @@ from sqlalchemy.engine import make_url
 from adventorator.config import load_settings
 from adventorator.errors import DatabaseBusyError, DatabaseError
 from adventorator.storage.database import Database, create_database
-from tests.conftest import migrate_database
 from tests.processes import ADV
 from tests.scale.pgbouncer import pgbouncer_binary, running_pgbouncer
+from tests.support import migrate_database
 
 if TYPE_CHECKING:
-    from tests.conftest import PostgresServer
+    from tests.support import PostgresServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 needs_pgbouncer = pytest.mark.skipif(

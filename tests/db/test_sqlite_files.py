@@ -23,7 +23,7 @@ from adventorator.config import load_settings
 from adventorator.errors import DatabaseError, ForeignDatabaseError
 from adventorator.storage import migrate
 from adventorator.storage.database import create_database
-from tests.conftest import migrate_database
+from tests.support import migrate_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHILDREN = 6

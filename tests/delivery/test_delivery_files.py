@@ -12,7 +12,7 @@ from dotenv import dotenv_values
 
 from adventorator.config import SECRET_FIELDS, Settings, env_name, secret_file_variable
 
-from .conftest import REPO_ROOT, load_yaml
+from .support import REPO_ROOT, load_yaml
 
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 ENV_EXAMPLE = REPO_ROOT / ".env.example"

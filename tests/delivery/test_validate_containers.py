@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO_ROOT
+from .support import REPO_ROOT
 
 pytestmark = pytest.mark.container_tools
 

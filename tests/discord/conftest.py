@@ -7,8 +7,7 @@ every test in this directory).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,12 @@ import pytest
 from nacl.signing import SigningKey
 
 from adventorator.context import AppContext
-from tests.conftest import migrate_database
 from tests.discord.fake_discord import FakeDiscord, fake_discord
 from tests.discord.harness import APPLICATION_ID, Discord, WebhookServer
+from tests.discord.support import StartWebhook, Webhook
 from tests.fakes.network_guard import network_guard
 from tests.fakes.openai_server import fake_llm
+from tests.support import migrate_database
 
 __all__ = ["fake_discord", "fake_llm", "network_guard"]
 
@@ -29,19 +29,6 @@ __all__ = ["fake_discord", "fake_llm", "network_guard"]
 def signing_key() -> SigningKey:
     """Discord's side of a key pair made for this run."""
     return SigningKey.generate()
-
-
-@dataclass
-class Webhook:
-    """A running webhook with everything a test needs around it."""
-
-    server: WebhookServer
-    discord: Discord
-    api: FakeDiscord
-    database_url: str
-
-
-StartWebhook = Callable[..., Awaitable[Webhook]]
 
 
 @pytest.fixture

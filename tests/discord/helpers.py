@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from tests.discord.conftest import Webhook
 from tests.discord.fake_discord import Recorded
 from tests.discord.harness import command
+from tests.discord.support import Webhook
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EPHEMERAL = 64

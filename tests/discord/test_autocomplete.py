@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.discord.conftest import Webhook
 from tests.discord.harness import command, option
 from tests.discord.helpers import create_sheet
+from tests.discord.support import Webhook
 
 
 def _names(body: dict[str, Any]) -> list[str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.discord.conftest import Webhook
 from tests.discord.fake_discord import Recorded
 from tests.discord.harness import ALICE, BOB, command, component, fetch
 from tests.discord.helpers import EPHEMERAL, content, create_sheet, for_token
+from tests.discord.support import Webhook
 
 
 async def _ask(webhook: Webhook, message: str) -> tuple[dict[str, Any], Recorded]:

@@ -6,9 +6,9 @@ import re
 
 from adventorator.commands import Choice, Reply
 from adventorator.discord_webhook import _render as render
-from tests.discord.conftest import Webhook
 from tests.discord.harness import command
 from tests.discord.helpers import content, create_sheet, for_token
+from tests.discord.support import Webhook
 
 HOSTILE = "\x1b]8;;http://evil.example\x07click\x1b]8;;\x07 \x1b[2J\u202eevil\x9b31m\x7f"
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

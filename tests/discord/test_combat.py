@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from adventorator.commands import COMMANDS, option_meta
-from tests.discord.conftest import Webhook
 from tests.discord.harness import command, fetch, option
 from tests.discord.helpers import EPHEMERAL, content, create_sheet, for_token
+from tests.discord.support import Webhook
 
 COMBAT = ("damage", "heal", "hp", "stabilize", "condition", "attack", "save")
 

@@ -6,9 +6,9 @@ import json
 import re
 from typing import Any
 
-from tests.discord.conftest import Webhook
 from tests.discord.harness import ALICE, BOB, CHANNEL, command, fetch, option
 from tests.discord.helpers import EPHEMERAL, content, create_sheet, eventually, for_token
+from tests.discord.support import Webhook
 
 
 async def test_roll_answers_at_once_in_discord_markdown(webhook: Webhook) -> None:

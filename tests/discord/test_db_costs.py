@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tests.discord.conftest import Webhook
 from tests.discord.harness import command
 from tests.discord.helpers import create_sheet, startup_prune_done
+from tests.discord.support import Webhook
 
 IDENTITY_TABLES = ("campaigns", "players", "scenes")
 

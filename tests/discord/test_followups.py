@@ -10,9 +10,9 @@ import logging
 
 import pytest
 
-from tests.discord.conftest import StartWebhook, Webhook
 from tests.discord.harness import command, fetch
 from tests.discord.helpers import FakeSleep, create_sheet, eventually, for_token
+from tests.discord.support import StartWebhook, Webhook
 
 
 async def test_followup_waits_out_a_429(

@@ -9,8 +9,8 @@ import pytest
 
 from adventorator.context import AppContext
 from adventorator.discord_webhook import create_app
-from tests.discord.conftest import StartWebhook, Webhook
 from tests.discord.harness import command
+from tests.discord.support import StartWebhook, Webhook
 
 
 async def test_healthz_ok(webhook: Webhook) -> None:

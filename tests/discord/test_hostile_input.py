@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.discord.conftest import Webhook
 from tests.discord.harness import command, component, row_counts
+from tests.discord.support import Webhook
 
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.discord.conftest import Webhook
 from tests.discord.harness import command, fetch, row_counts
 from tests.discord.helpers import content, create_sheet, for_token
+from tests.discord.support import Webhook
 
 
 async def test_duplicate_slow_command_runs_once(webhook: Webhook) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from adventorator.config import load_settings
 from adventorator.services.interactions import InteractionService
 from adventorator.storage.database import create_database
-from tests.conftest import migrate_database
+from tests.support import migrate_database
 
 
 async def test_claim_finish_consume_prune(fresh_database_url: str) -> None:

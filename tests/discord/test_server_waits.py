@@ -21,10 +21,10 @@ from adventorator.discord_webhook import (
     application_commands,
     register_commands,
 )
-from tests.discord.conftest import StartWebhook
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import APPLICATION_ID, command, fetch
 from tests.discord.helpers import FakeSleep, create_sheet, eventually, for_token
+from tests.discord.support import StartWebhook
 
 HUGE = 10**400  # JSON can say it; float() cannot hold it
 

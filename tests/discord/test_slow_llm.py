@@ -11,9 +11,9 @@ import json
 
 import httpx
 
-from tests.discord.conftest import StartWebhook
 from tests.discord.harness import command
 from tests.discord.helpers import create_sheet, for_token
+from tests.discord.support import StartWebhook
 from tests.fakes.openai_server import ContentReply, FakeLLMServer, GateReply
 
 PROPOSAL = {

@@ -12,9 +12,9 @@ import asyncio
 import json
 import re
 
-from tests.discord.conftest import StartWebhook, Webhook
 from tests.discord.harness import command
 from tests.discord.helpers import create_sheet, eventually, for_token
+from tests.discord.support import StartWebhook, Webhook
 
 BODY = json.dumps(command("roll", {"expr": "1d4"})).encode()
 

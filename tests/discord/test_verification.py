@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 import httpx
 from nacl.signing import SigningKey
 
-from tests.discord.conftest import Webhook
 from tests.discord.harness import command, row_counts
 from tests.discord.helpers import create_sheet
+from tests.discord.support import Webhook
 
 
 async def test_ping_gets_pong(webhook: Webhook) -> None:

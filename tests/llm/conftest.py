@@ -16,11 +16,9 @@ from adventorator.llm import LLMClient, LLMStats
 from tests.fakes.network_guard import network_guard
 from tests.fakes.openai_server import FakeLLMServer, fake_llm
 from tests.llm.helpers import MODEL, TEST_KEY
+from tests.llm.support import TRANSPORTS
 
 __all__ = ["fake_llm", "network_guard"]
-
-
-TRANSPORTS = ("openai", "litellm")
 
 
 @pytest.fixture(params=TRANSPORTS)

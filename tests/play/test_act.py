@@ -12,15 +12,7 @@ from adventorator.commands.planning import EXIT_AMBIGUOUS, EXIT_REJECTED, planne
 from adventorator.errors import PermissionDeniedError
 from adventorator.llm import count_tokens
 from tests.fakes.openai_server import FakeLLMServer
-from tests.play.conftest import (
-    MODEL,
-    ROGUE,
-    MakeTable,
-    Table,
-    data,
-    fighter_json,
-    llm_settings,
-)
+from tests.play.support import MODEL, ROGUE, MakeTable, Table, data, fighter_json, llm_settings
 
 
 def plan(

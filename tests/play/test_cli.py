@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.fakes.openai_server import FakeLLMServer, free_port
-from tests.play.conftest import EXAMPLES, MODEL, ROGUE, proposal
+from tests.play.support import EXAMPLES, MODEL, ROGUE, proposal
 from tests.processes import ADV
 
 SNEAK = "I sneak past the sleeping guard"

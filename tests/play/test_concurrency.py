@@ -22,16 +22,9 @@ from adventorator.config import load_settings
 from adventorator.context import AppContext
 from adventorator.storage import migrate
 from adventorator.storage.database import Database, create_database
-from tests.conftest import PostgresServer
 from tests.fakes.openai_server import ContentReply, FakeLLMServer, GateReply
-from tests.play.conftest import (
-    MakeTable,
-    Table,
-    data,
-    fighter_json,
-    llm_settings,
-    proposal,
-)
+from tests.play.support import MakeTable, Table, data, fighter_json, llm_settings, proposal
+from tests.support import PostgresServer
 
 PLAYERS = 20
 

@@ -14,7 +14,7 @@ import pytest
 from adventorator.commands import Reply
 from adventorator.errors import InputError
 from tests.fakes.openai_server import FakeLLMServer, free_port
-from tests.play.conftest import (
+from tests.play.support import (
     ROGUE,
     MakeTable,
     Table,

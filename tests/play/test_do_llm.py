@@ -18,7 +18,7 @@ from adventorator.llm import count_tokens
 from adventorator.rules import Dnd5eRuleset
 from adventorator.sheet import CharacterSheet, DerivedValues
 from tests.fakes.openai_server import FakeLLMServer
-from tests.play.conftest import (
+from tests.play.support import (
     MODEL,
     ROGUE,
     MakeTable,

@@ -11,7 +11,7 @@ from adventorator.commands.planning import EXIT_AMBIGUOUS, EXIT_REJECTED
 from adventorator.errors import InputError
 from adventorator.rules import Dnd5eRuleset
 from adventorator.sheet import DerivedValues
-from tests.play.conftest import ROGUE, Table, assert_full_turn, data, fighter_json, rogue_sheet
+from tests.play.support import ROGUE, Table, assert_full_turn, data, fighter_json, rogue_sheet
 
 SNEAK = "I sneak past the sleeping guard"
 BRUTE = {"str": 18, "dex": 8, "con": 16, "int": 8, "wis": 10, "cha": 10}

@@ -12,7 +12,7 @@ from adventorator.limits import (
     TRANSCRIPT_LINE_CHARS,
 )
 from tests.fakes.openai_server import FakeLLMServer
-from tests.play.conftest import Table, data, proposal
+from tests.play.support import Table, data, proposal
 
 SNEAK = "I sneak past the sleeping guard"
 FIVE_MB = 5_000_000

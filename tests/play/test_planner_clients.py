@@ -14,7 +14,7 @@ from adventorator.commands import COMMANDS, Choice, Syntax, option_meta
 from adventorator.commands.planning import catalogue_text, execute, planner_commands, run_choice
 from adventorator.identity import Client
 from tests.fakes.openai_server import FakeLLMServer
-from tests.play.conftest import MakeTable, Table, data, llm_settings
+from tests.play.support import MakeTable, Table, data, llm_settings
 
 
 def _catalogue_line(client: Client, command: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from adventorator.llm import default_stats
 from tests.fakes.openai_server import ContentReply, FakeLLMServer, free_port
-from tests.play.conftest import MakeTable, Table, data, llm_settings, proposal, rogue_json
+from tests.play.support import MakeTable, Table, data, llm_settings, proposal, rogue_json
 
 SNEAK = "I sneak past the sleeping guard"
 HANG = 30.0  # seconds: far past the turn's deadline

@@ -26,7 +26,7 @@ from adventorator.rules.dice import (
     sum_distribution,
 )
 
-from .conftest import expressions
+from .strategies import expressions
 
 _BIG = "1" + "0" * 18  # 10^18, past max_stats_total
 _NEAR_FLOAT_MAX = "9" * 308  # about 1e308

@@ -28,7 +28,7 @@ from adventorator.rules.dice import (
     roll,
 )
 
-from .conftest import CountingRandom, expressions
+from .strategies import CountingRandom, expressions
 
 _ADVANTAGE = {
     Advantage.NONE: d20.AdvType.NONE,

@@ -19,7 +19,7 @@ from adventorator.rules.dice import (
 )
 from bench.hostile_corpus import HOSTILE_CASES, HostileCase
 
-from .conftest import CountingRandom
+from .strategies import CountingRandom
 
 
 def test_corpus_is_big_enough() -> None:

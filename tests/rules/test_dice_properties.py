@@ -21,7 +21,7 @@ from adventorator.rules.dice import (
     roll,
 )
 
-from .conftest import CountingRandom, dice_terms, expressions
+from .strategies import CountingRandom, dice_terms, expressions
 
 _SEEDS = st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=8)
 _SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,8 +22,7 @@ from adventorator.rules.dice import (
     result_to_json,
     roll,
 )
-
-from .conftest import ScriptedRandom
+from tests.scripted import ScriptedRandom
 
 
 def rolled(expression: str, *faces: int, advantage: Advantage = Advantage.NONE) -> RollResult:

@@ -20,7 +20,7 @@ from adventorator.rules.dice import (
     roll,
 )
 
-from .conftest import expressions
+from .strategies import expressions
 
 
 def test_single_die() -> None:

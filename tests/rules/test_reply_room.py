@@ -19,7 +19,7 @@ from adventorator.rules.dice import (
     roll,
 )
 
-from .conftest import expressions
+from .strategies import expressions
 
 
 def _faces(text: str) -> int:

@@ -20,7 +20,7 @@ from adventorator.context import AppContext
 from adventorator.identity import Identity
 from adventorator.sheet import parse_sheet_data
 from adventorator.storage import migrate
-from tests.conftest import PostgresServer
+from tests.support import PostgresServer
 
 ROGUE = (
     '{"name": "Vex", "class": "Rogue", "level": 3, '

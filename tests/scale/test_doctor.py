@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from adventorator.cli import build_app
-from tests.conftest import PostgresServer
 from tests.fakes.openai_server import FakeLLMServer, free_port
+from tests.support import PostgresServer
 
 
 def _doctor(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], *args: str) -> Any:

@@ -21,8 +21,8 @@ from adventorator.commands import Invocation, check, play, roll, sheet
 from adventorator.context import AppContext
 from adventorator.identity import Identity
 from adventorator.storage import migrate
-from tests.conftest import PostgresServer
 from tests.scale.pgbouncer import pgbouncer_binary, running_pgbouncer
+from tests.support import PostgresServer
 
 # CI installs PgBouncer (.ci/run), so there a missing binary fails rather than skips.
 pytestmark = pytest.mark.skipif(

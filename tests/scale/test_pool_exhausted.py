@@ -12,11 +12,11 @@ from __future__ import annotations
 from nacl.signing import SigningKey
 
 from adventorator.context import AppContext
-from tests.conftest import PostgresServer, migrate_database
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import APPLICATION_ID, Discord, command
 from tests.discord.helpers import EPHEMERAL
 from tests.scale.inloop import InLoopServer
+from tests.support import PostgresServer, migrate_database
 
 POOL_TIMEOUT_S = 1.0
 

@@ -22,13 +22,13 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PostgresServer
-from tests.discord.conftest import StartWebhook, Webhook
 from tests.discord.fake_discord import Recorded
 from tests.discord.harness import command, fetch
 from tests.discord.helpers import EPHEMERAL, create_sheet, for_token
+from tests.discord.support import StartWebhook, Webhook
 from tests.fakes.openai_server import free_port
 from tests.scale.private_postgres import PrivateCluster, private_cluster, unavailable_reason
+from tests.support import PostgresServer
 
 POOL_TIMEOUT_S = 5.0
 CONNECT_TIMEOUT_S = 2.0

@@ -18,12 +18,12 @@ import pytest
 from nacl.signing import SigningKey
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PostgresServer, migrate_database
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.harness import APPLICATION_ID, Discord, command
 from tests.discord.helpers import sheet_json
 from tests.fakes.openai_server import free_port
 from tests.scale.serve import AdvServe, serve_env
+from tests.support import PostgresServer, migrate_database
 
 GIVE_UP_S = 30.0  # a guard so a broken listener fails the test; not a latency claim
 NAME = "Wren Thistlefoot"  # examples/rogue.json
