@@ -16,7 +16,6 @@ Active character resolution, in order:
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +29,7 @@ from adventorator.limits import (
     SHEETS_PER_PLAYER,
 )
 from adventorator.services._read_cache import ReadCache
+from adventorator.services._retry import WRITE_ATTEMPTS, back_off, busy
 from adventorator.services.character_records import (
     CharacterRecord,
     CharacterSummary,
@@ -41,7 +41,7 @@ from adventorator.storage.database import Database
 from adventorator.storage.models import Character
 from adventorator.text import name_key
 
-__all__ = ["WRITE_ATTEMPTS", "CharacterRecord", "CharacterService", "CharacterSummary"]
+__all__ = ["CharacterRecord", "CharacterService", "CharacterSummary"]
 
 
 class CharacterService:
@@ -203,9 +203,9 @@ class CharacterService:
                     record = CharacterRecord.from_row(row)
                     await _announce(session, record)
                     break
-            await _back_off(attempt)  # lost a race (insert or update): look again
+            await back_off(attempt)  # lost a race (insert or update): look again
         else:
-            raise _busy(sheet.name)
+            raise busy(sheet.name)
         self.invalidate(campaign_id)
         return record
 
@@ -234,9 +234,9 @@ class CharacterService:
                     record = CharacterRecord.from_row(updated)
                     await _announce(session, record)
                     break
-            await _back_off(attempt)
+            await back_off(attempt)
         else:
-            raise _busy(name)
+            raise busy(name)
         self.invalidate(campaign_id)
         return record
 
@@ -276,18 +276,6 @@ class CharacterService:
     def clear(self) -> None:
         """Forget everything (e.g. when invalidations may have been missed)."""
         self._reads.clear()
-
-
-WRITE_ATTEMPTS = 40  # enough for every writer of a burst to land; then a clear conflict
-
-
-async def _back_off(attempt: int) -> None:
-    """A growing pause after a lost race, so retries do not collide in lockstep."""
-    await asyncio.sleep(min(0.002 * (attempt + 1), 0.05))
-
-
-def _busy(name: str) -> ConflictError:
-    return ConflictError(f"{name!r} changed too often while this change was being saved; try again")
 
 
 async def _check_room(session: Any, campaign_id: int, owner_id: int) -> None:

@@ -16,7 +16,6 @@ the campaign (``IdentityService.resolve``), handed on with ``set_gm``.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,8 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adventorator.errors import ConflictError, NotFoundError, PermissionDeniedError
+from adventorator.services._retry import WRITE_ATTEMPTS, back_off, busy
 from adventorator.services.character_records import CharacterRecord
-from adventorator.services.characters import WRITE_ATTEMPTS, CharacterService
+from adventorator.services.characters import CharacterService
 from adventorator.sheet import CharacterSheet, with_play_state
 from adventorator.storage import repos
 from adventorator.storage.database import Database
@@ -130,9 +130,9 @@ class PlayStateService:
                         session, before, written, summary, kind, actor_id, scene_id
                     )
                     break
-            await _back_off(attempt)
+            await back_off(attempt)
         else:
-            raise _busy(name)
+            raise busy(name)
         self._characters.invalidate(campaign_id)
         return change
 
@@ -175,7 +175,7 @@ class PlayStateService:
                         break
             except IntegrityError:  # another undo of the same event won
                 raise ConflictError("that change was undone already; see history") from None
-            await _back_off(attempt)
+            await back_off(attempt)
         else:
             raise ConflictError("the character changed too often while undoing; try again")
         self._characters.invalidate(campaign_id)
@@ -347,12 +347,3 @@ def _event_record(row: Any) -> EventRecord:
         undone_by=row.undone_by,
         created_at=event.created_at,
     )
-
-
-async def _back_off(attempt: int) -> None:
-    """A growing pause after a lost race, so retries do not collide in lockstep."""
-    await asyncio.sleep(min(0.002 * (attempt + 1), 0.05))
-
-
-def _busy(name: str) -> ConflictError:
-    return ConflictError(f"{name!r} changed too often while this change was being saved; try again")

@@ -100,6 +100,23 @@ def known_feature(name: str, *, species: str | None = None) -> str | None:
     return None
 
 
+MAX_FEATURES = 200  # what a sheet holds
+
+
+def reported_features(rules: list[str], kept: list[str], report: ImportReport) -> list[str]:
+    """The sheet's features, rules first: each list reported, duplicates and overflow dropped."""
+    rules = list(dict.fromkeys(rules))
+    report.done(f"features the rules apply: {', '.join(rules) or 'none'}")
+    if kept:
+        report.skip(f"features kept as text only (the rules do not apply them): {', '.join(kept)}")
+    features = rules + kept
+    if len(features) > MAX_FEATURES:
+        report.skip(
+            f"{len(features) - MAX_FEATURES} more features left out (a sheet holds {MAX_FEATURES})"
+        )
+    return features[:MAX_FEATURES]
+
+
 def sneak_attack_dice(rogue_level: int) -> str:
     """Sneak Attack's dice at a rogue level: 1d6, one more at every odd level."""
     return f"{(rogue_level + 1) // 2}d6"

@@ -29,6 +29,7 @@ from adventorator.sheet._import_common import (
     known_feature,
     number,
     obj,
+    reported_features,
     sneak_attack_dice,
     text,
 )
@@ -277,14 +278,7 @@ def _features(
             rules.append(known)
         elif name not in kept:
             kept.append(name)
-    rules = list(dict.fromkeys(rules))
-    report.done(f"features the rules apply: {', '.join(rules) or 'none'}")
-    if kept:
-        report.skip(f"features kept as text only (the rules do not apply them): {', '.join(kept)}")
-    features = rules + kept
-    if len(features) > 200:
-        report.skip(f"{len(features) - 200} more features left out (a sheet holds 200)")
-    return features[:200]
+    return reported_features(rules, kept, report)
 
 
 def _slug(name: str) -> str:

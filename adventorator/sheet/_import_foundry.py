@@ -25,6 +25,7 @@ from adventorator.sheet._import_common import (
     known_feature,
     number,
     obj,
+    reported_features,
     sneak_attack_dice,
     text,
 )
@@ -228,11 +229,7 @@ def _features(
             rules.append(known)
         elif name not in kept:
             kept.append(name)
-    rules = list(dict.fromkeys(rules))
-    report.done(f"features the rules apply: {', '.join(rules) or 'none'}")
-    if kept:
-        report.skip(f"features kept as text only (the rules do not apply them): {', '.join(kept)}")
-    return (rules + kept)[:200]
+    return reported_features(rules, kept, report)
 
 
 def _damage(system: dict[str, Any]) -> tuple[str | None, str | None]:
