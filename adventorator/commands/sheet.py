@@ -68,6 +68,11 @@ class SheetImportOptions:
         placeholder="<document>",
         max_bytes=IMPORT_DOCUMENT_BYTES,
     )
+    url: str | None = option(
+        "A public D&D Beyond character's URL: https://www.dndbeyond.com/characters/ID.",
+        default=None,
+        placeholder="<url>",
+    )
     format: str = option("The document's format: auto, ddb or foundry.", default="auto")
     dry_run: bool = option("Show the sheet and the report; write nothing.", default=False)
     replace: bool = option("Overwrite your sheet of the same name.", default=False)
@@ -220,7 +225,7 @@ async def import_sheet(invocation: Invocation, options: SheetImportOptions) -> R
     """Import a D&D Beyond or Foundry character: validate, report, and store unless a dry run."""
     from adventorator.sheet import import_sheet as read_import
 
-    document = read_document(options, invocation.identity.client)
+    document = await _import_document(invocation, options)
     imported = read_import(document, options.format.strip().lower())
     sheet, report = imported.sheet, imported.report
     data: dict[str, Any] = {
@@ -242,6 +247,21 @@ async def import_sheet(invocation: Invocation, options: SheetImportOptions) -> R
     lines = [f"Imported {record.name} from {report.source}.", *report.lines()]
     return Reply(
         text="\n".join(lines), data={**data, "sheet": record_json(record, invocation.ruleset)}
+    )
+
+
+async def _import_document(invocation: Invocation, options: SheetImportOptions) -> str:
+    """The document's text: as given, or fetched by URL (before any database session)."""
+    if options.url is None:
+        return read_document(options, invocation.identity.client)
+    if options.json is not None:
+        raise InputError("give either a document or a URL, not both")
+    from adventorator.services.imports import fetch_ddb_character
+
+    return await fetch_ddb_character(
+        options.url,
+        base=invocation.app.settings.ddb_character_url,
+        max_bytes=IMPORT_DOCUMENT_BYTES,
     )
 
 

@@ -171,6 +171,12 @@ class Settings(BaseSettings):
     discord_api_base: str = Field(
         default="https://discord.com/api/v10", validation_alias=_env("DISCORD_API_BASE")
     )
+    # Importing characters (`adv sheet import --url`).
+    ddb_character_url: str = Field(
+        default="https://character-service.dndbeyond.com/character/v5/character/",
+        validation_alias=_env("ADVENTORATOR_DDB_CHARACTER_URL"),
+        description="D&D Beyond's character service; a character's JSON is this + its id.",
+    )
     campaign: str = Field(
         default="default",
         min_length=1,
