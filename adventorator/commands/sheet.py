@@ -117,12 +117,36 @@ async def create(invocation: Invocation, options: SheetCreateOptions) -> Reply:
     from adventorator.sheet import parse_sheet_json
 
     sheet = parse_sheet_json(_create_document(options, invocation.identity.client))
+    record, playing = await _store(invocation, sheet, replace=options.replace)
+    text = " ".join([f"Saved {record.name}.", *playing])
+    return Reply(text=text, data=record_json(record, invocation.ruleset))
+
+
+async def _store(
+    invocation: Invocation, sheet: CharacterSheet, *, replace: bool
+) -> tuple[CharacterRecord, list[str]]:
+    """Store ``sheet`` as the player's; and the "now playing" line if that changed who they play.
+
+    Without a ``character switch`` selection a player plays their most recent
+    character, so a new (or replaced) sheet silently becomes it: say so, but
+    only when the active character was another one before.
+    """
     ids = await invocation.app.resolve(invocation.identity)
     service = await invocation.app.characters()
+    before = await service.active_character_id(ids.player_id, ids.campaign_id)
     record = await service.create(
-        campaign_id=ids.campaign_id, owner_id=ids.player_id, sheet=sheet, replace=options.replace
+        campaign_id=ids.campaign_id, owner_id=ids.player_id, sheet=sheet, replace=replace
     )
-    return Reply(text=f"Saved {record.name}.", data=record_json(record, invocation.ruleset))
+    after = await service.active_character_id(ids.player_id, ids.campaign_id)
+    if before is None or before == after or after != record.id:
+        return record, []
+    syntax = invocation.syntax
+    switch = syntax.command("character switch")
+    name = syntax.option("name", "NAME", command="character switch")
+    return record, [
+        f"You are now playing {record.name}: it is your most recent character "
+        f"({switch} {name} to choose)."
+    ]
 
 
 async def show(invocation: Invocation, options: SheetNameOptions) -> Reply:
@@ -239,12 +263,8 @@ async def import_sheet(invocation: Invocation, options: SheetImportOptions) -> R
         lines = [f"Dry run: {sheet.name} read from {report.source}; nothing was written."]
         lines += [sheet_text(sheet, invocation.ruleset), *report.lines()]
         return Reply(text="\n".join(lines), data={**data, "sheet": sheet.to_data()})
-    ids = await invocation.app.resolve(invocation.identity)
-    service = await invocation.app.characters()
-    record = await service.create(
-        campaign_id=ids.campaign_id, owner_id=ids.player_id, sheet=sheet, replace=options.replace
-    )
-    lines = [f"Imported {record.name} from {report.source}.", *report.lines()]
+    record, playing = await _store(invocation, sheet, replace=options.replace)
+    lines = [f"Imported {record.name} from {report.source}.", *report.lines(), *playing]
     return Reply(
         text="\n".join(lines), data={**data, "sheet": record_json(record, invocation.ruleset)}
     )

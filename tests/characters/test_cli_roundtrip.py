@@ -69,7 +69,11 @@ def test_round_trip_as_a_real_process(isolated_env: Path, fresh_database_url: st
         env=env,
         stdin=example_path("bard").read_text(encoding="utf-8"),
     )
-    assert (piped.returncode, piped.stdout) == (0, f"Saved {BARD}.\n"), piped.stderr
+    playing = f"You are now playing {BARD}: it is your most recent character"
+    assert (piped.returncode, piped.stdout) == (
+        0,
+        f"Saved {BARD}. {playing} (adv character switch NAME to choose).\n",
+    ), piped.stderr
     rows, selections = stored(fresh_database_url)
     assert [(row["name"], row["owner"]) for row in rows] == [
         (ROGUE, "cli:alice"),
