@@ -24,6 +24,7 @@ from adventorator.commands import (
     find_command,
     option_meta,
 )
+from adventorator.discord_webhook import _attachments as attachments
 from adventorator.discord_webhook._payload import BadInteraction
 from adventorator.errors import InputError
 
@@ -99,10 +100,12 @@ def discord_options(spec: CommandSpec) -> tuple[DiscordOption, ...]:
 
 
 def _leaf_json(spec: CommandSpec) -> dict[str, Any]:
+    options = [option.to_json() for option in discord_options(spec)]
+    file = attachments.option_json(spec.name)
     return {
         "name": spec.path[-1],
         "description": describe(spec.help),
-        "options": [option.to_json() for option in discord_options(spec)],
+        "options": options if file is None else [*options, file],
     }
 
 
@@ -136,6 +139,7 @@ class CommandCall:
     spec: CommandSpec
     args: dict[str, Any]
     focused: str | None = None
+    attachment: str | None = None  # the id of the ``file`` option's attachment
 
 
 def parse_command(data: Mapping[str, Any]) -> CommandCall:
@@ -155,9 +159,12 @@ def parse_command(data: Mapping[str, Any]) -> CommandCall:
         raise InputError(f"unknown command /{' '.join(path)}")
     known = {option.name for option in discord_options(spec)}
     args: dict[str, Any] = {}
-    focused = None
+    focused = attachment = None
     for option in options:
         name = _name(option)
+        if name == attachments.OPTION and spec.name in attachments.COMMANDS:
+            attachment = _attachment_id(option)
+            continue
         if name not in known:
             raise InputError(f"/{spec.name} has no option {name!r}")
         value = option.get("value")
@@ -166,7 +173,14 @@ def parse_command(data: Mapping[str, Any]) -> CommandCall:
         args[name] = value
         if option.get("focused"):
             focused = name
-    return CommandCall(spec, args, focused)
+    return CommandCall(spec, args, focused, attachment)
+
+
+def _attachment_id(option: Mapping[str, Any]) -> str:
+    value = option.get("value")
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise BadInteraction("an attachment option's value is not an id")
+    return str(value)[:MAX_NAME]
 
 
 def _name(item: Mapping[str, Any]) -> str:

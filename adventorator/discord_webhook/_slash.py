@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from adventorator.commands import COMMANDS, CommandSpec
 from adventorator.discord_webhook import _render as render
-from adventorator.discord_webhook._commands import OptionCoercer, parse_command
+from adventorator.discord_webhook._attachments import attachment_text
+from adventorator.discord_webhook._commands import CommandCall, OptionCoercer, parse_command
 from adventorator.discord_webhook._handled import Handled
 from adventorator.discord_webhook._idempotency import choices_meta
-from adventorator.errors import AdventoratorError
+from adventorator.errors import AdventoratorError, InputError
 
 if TYPE_CHECKING:
     from adventorator.discord_webhook._deferred import FollowUps
@@ -44,7 +45,8 @@ class SlashCommands:
         name = name if name in _TOP_LEVEL else "unknown"  # bounded metric labels
         try:
             call = parse_command(ctx.data)
-            options = self._coercer.coerce(call.spec, call.args)
+            args = await self._with_attachment(ctx, call)
+            options = self._coercer.coerce(call.spec, args)
         except AdventoratorError as error:
             return Handled(render.respond(render.error_message(error)), name, "invalid")
         spec = call.spec
@@ -59,6 +61,16 @@ class SlashCommands:
         response = render.respond(ran.data)
         await self.claims.finish(ctx.id, response=response, meta=choices_meta(ran.reply))
         return Handled(response, spec.name, ran.outcome)
+
+    async def _with_attachment(self, ctx: InteractionContext, call: CommandCall) -> dict[str, Any]:
+        """The options, with an attached file's text as the ``json`` document."""
+        if call.attachment is None:
+            return call.args
+        if call.args.get("json") is not None:
+            raise InputError("give either the json option or a file, not both")
+        api_base = self.runner.app.settings.discord_api_base
+        text = await attachment_text(ctx.data, call.attachment, api_base)
+        return {**call.args, "json": text}
 
     async def _deferred(self, ctx: InteractionContext, spec: CommandSpec, options: Any) -> Handled:
         deferral = {"type": render.DEFERRED_CHANNEL_MESSAGE}

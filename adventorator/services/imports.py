@@ -47,38 +47,45 @@ async def fetch_ddb_character(
     """The character service's JSON for the character at ``url``, as text."""
     character_id = ddb_character_id(url)
     target = f"{base.rstrip('/')}/{character_id}"
-    body = await fetch_text(target, max_bytes=max_bytes, seconds=seconds, private=character_id)
+    body = await fetch_text(
+        target,
+        max_bytes=max_bytes,
+        seconds=seconds,
+        source="D&D Beyond",
+        refused=PRIVATE.format(id=character_id),
+    )
     if _refused(body):
         raise InputError(PRIVATE.format(id=character_id))
     return body
 
 
-async def fetch_text(url: str, *, max_bytes: int, seconds: float, private: str) -> str:
-    """GET ``url``'s body as UTF-8, at most ``max_bytes``; 403/404 mean ``PRIVATE``."""
+async def fetch_text(url: str, *, max_bytes: int, seconds: float, source: str, refused: str) -> str:
+    """GET ``url``'s body as UTF-8, at most ``max_bytes``; 401/403/404 are ``refused``.
+
+    ``source`` names the server in the error lines ("D&D Beyond", "Discord").
+    """
     try:
         async with (
             httpx.AsyncClient(timeout=httpx.Timeout(seconds), follow_redirects=False) as client,
             client.stream("GET", url, headers={"Accept": "application/json"}) as response,
         ):
             if response.status_code in {401, 403, 404}:
-                raise InputError(PRIVATE.format(id=private))
+                raise InputError(refused)
             if response.status_code != 200:
-                raise InputError(
-                    f"D&D Beyond answered HTTP {response.status_code}; try again later"
-                )
+                raise InputError(f"{source} answered HTTP {response.status_code}; try again later")
             data = await _read_capped(response, max_bytes)
     except httpx.TimeoutException:
-        raise InputError(f"D&D Beyond did not answer within {seconds:g} s") from None
+        raise InputError(f"{source} did not answer within {seconds:g} s") from None
     except httpx.HTTPError as error:
-        raise InputError(f"cannot reach D&D Beyond: {type(error).__name__}") from None
+        raise InputError(f"cannot reach {source}: {type(error).__name__}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError("D&D Beyond's answer is not UTF-8 text") from None
+        raise InputError(f"{source}'s answer is not UTF-8 text") from None
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
-    too_big = InputError(f"the character document is more than {max_bytes:,} bytes")
+    too_big = InputError(f"the document is more than {max_bytes:,} bytes")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise too_big
