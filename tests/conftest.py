@@ -21,29 +21,23 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adventorator.storage.database import Database
+from tests.support import (
+    BACKENDS,
+    PostgresServer,
+    migrate_database,
+    migrated_database,
+    postgres_unavailable_reason,
+    run_private,
+)
 
 # A fake OpenAI-compatible server on loopback (`fake_llm`), and a guard that
 # fails any test opening a connection off this machine.
-from tests.support import (
-    BACKENDS,
-    SLOW_MODULES,
-    PostgresServer,
-    _migrated,
-    _postgres_unavailable_reason,
-    _run_private,
-    migrate_database,
-)
-
 pytest_plugins = ["tests.fakes.openai_server", "tests.fakes.network_guard"]
-
-
-# Test databases are named with their creation time, so a run can drop what
-# an earlier, interrupted run left behind without touching a concurrent run's.
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    reason = _postgres_unavailable_reason()
+    reason = postgres_unavailable_reason()
     if reason is not None:
         if os.environ.get("ADVENTORATOR_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"Postgres is required (ADVENTORATOR_REQUIRE_POSTGRES=1): {reason}")
@@ -67,7 +61,7 @@ async def database(request: pytest.FixtureRequest, session_tmp: Path) -> AsyncIt
         url = server.create()
     else:
         url = f"sqlite+aiosqlite:///{session_tmp / 'suite.db'}"
-    db = await _migrated(url)
+    db = await migrated_database(url)
     yield db
     await db.dispose()
 
@@ -103,7 +97,7 @@ def fresh_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: P
 def sqlite_template(session_tmp: Path) -> Path:
     """A SQLite file migrated to head once per run, copied by ``migrated_url``."""
     path = session_tmp / "template.db"
-    _run_private(migrate_database(f"sqlite+aiosqlite:///{path}"))
+    run_private(migrate_database(f"sqlite+aiosqlite:///{path}"))
     return path
 
 
@@ -138,8 +132,24 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 # Modules whose tests start real processes or servers (adv, adv serve, PgBouncer,
-# a private Postgres, a wheel build, the container linters): `make test-fast`
-# leaves them out, with the Postgres tests; `make test` runs everything.
+# a private Postgres, a wheel build, the container linters) or wait out a model's
+# timeouts: `make test-fast` leaves them out, with the Postgres tests; `make test`
+# runs everything.
+SLOW_MODULES = frozenset(
+    {
+        "tests/characters/test_cli_roundtrip.py",
+        "tests/cli/test_cli_admin.py",
+        "tests/cli/test_wheel.py",
+        "tests/db/test_pg_timeouts.py",
+        "tests/db/test_schema_check.py",
+        "tests/db/test_sqlite_files.py",
+        "tests/delivery/test_validate_containers.py",
+        "tests/discord/test_cli_serve.py",
+        "tests/play/test_cli.py",
+        "tests/play/test_do_failures.py",
+        "tests/play/test_turn_deadline.py",
+    }
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -23,6 +23,8 @@ BACKENDS = ("sqlite", "postgres")
 T = TypeVar("T")
 
 
+# Test databases are named with their creation time, so a run can drop what
+# an earlier, interrupted run left behind without touching a concurrent run's.
 _PREFIXES = ("adv_test", "adv_tmpl")
 
 
@@ -61,7 +63,7 @@ class PostgresServer:
         """A new database at head: a copy of the run's template, migrated on first use."""
         if self._template is None:
             url = self.create("adv_tmpl")
-            _run_private(migrate_database(url))
+            run_private(migrate_database(url))
             self._template = self.created[-1]
         return self.create(template=self._template)
 
@@ -90,7 +92,7 @@ def _is_stale(name: str) -> bool:
     return time.time() - int(parts[2]) > _STALE_AFTER_S
 
 
-def _run_private(coroutine: Coroutine[Any, Any, T]) -> T:
+def run_private(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine on a private loop in a thread: callable under any running loop."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
@@ -108,7 +110,7 @@ def _admin_sql(dsn: str, *statements: str) -> None:
         finally:
             await connection.close()
 
-    _run_private(run())
+    run_private(run())
 
 
 def _admin_fetch(dsn: str, query: str) -> list[str]:
@@ -119,7 +121,7 @@ def _admin_fetch(dsn: str, query: str) -> list[str]:
         finally:
             await connection.close()
 
-    return _run_private(run())
+    return run_private(run())
 
 
 def _admin_sql_parallel(dsn: str, statements: list[str], *, ignore_errors: bool = False) -> None:
@@ -147,10 +149,10 @@ def _admin_sql_parallel(dsn: str, statements: list[str], *, ignore_errors: bool 
             await worker([last])
 
     if statements:
-        _run_private(run())
+        run_private(run())
 
 
-def _postgres_unavailable_reason() -> str | None:
+def postgres_unavailable_reason() -> str | None:
     url = os.environ.get("ADVENTORATOR_TEST_DATABASE_URL")
     if not url:
         return "ADVENTORATOR_TEST_DATABASE_URL is not set"
@@ -162,7 +164,7 @@ def _postgres_unavailable_reason() -> str | None:
     return None
 
 
-async def _migrated(url: str) -> Database:
+async def migrated_database(url: str) -> Database:
     database = create_database(load_settings(database_url=url))
     await migrate.upgrade(database)
     return database
@@ -170,20 +172,5 @@ async def _migrated(url: str) -> Database:
 
 async def migrate_database(url: str) -> None:
     """Upgrade the database at ``url`` to head with the real migrations."""
-    database = await _migrated(url)
+    database = await migrated_database(url)
     await database.dispose()
-
-
-SLOW_MODULES = frozenset(
-    {
-        "tests/characters/test_cli_roundtrip.py",
-        "tests/cli/test_cli_admin.py",
-        "tests/cli/test_wheel.py",
-        "tests/db/test_pg_timeouts.py",
-        "tests/db/test_schema_check.py",
-        "tests/db/test_sqlite_files.py",
-        "tests/delivery/test_validate_containers.py",
-        "tests/discord/test_cli_serve.py",
-        "tests/play/test_cli.py",
-    }
-)

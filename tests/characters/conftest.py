@@ -19,12 +19,6 @@ from adventorator.services.characters import CharacterService
 from adventorator.storage.database import Database
 from tests.characters.support import Cli, Table, make_table, open_database
 
-# Sheets ------------------------------------------------------------------------------
-
-
-# Clock and SQL log -------------------------------------------------------------------
-
-
 # Databases ---------------------------------------------------------------------------
 
 

@@ -18,12 +18,6 @@ from adventorator.context import AppContext
 from tests.fakes.openai_server import FakeLLMServer
 from tests.play.support import MakeTable, Table, llm_settings, rogue_json
 
-# Sheets and identities ------------------------------------------------------------------
-
-
-# Reading the database back ----------------------------------------------------------------
-
-
 # The table --------------------------------------------------------------------------------
 
 

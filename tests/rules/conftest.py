@@ -15,6 +15,3 @@ from tests.rules.strategies import CountingRandom
 @pytest.fixture
 def counting_rng() -> CountingRandom:
     return CountingRandom(1234)
-
-
-# -- hypothesis strategies mirroring the grammar (inside what d20 also accepts) --
