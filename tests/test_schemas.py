@@ -340,9 +340,10 @@ def test_other_bad_documents(text: str, message: str) -> None:
 # The sheet's fields in declaration order; the play-state and attack fields sit
 # before inventory, spells and notes.
 VALID_FIELDS = (
-    "name, class, subclass, species, background, level, proficiency_bonus, abilities, saves, "
-    "skills, features, ac, hp, speed, senses, conditions, exhaustion, resistances, immunities, "
-    "vulnerabilities, inventory, spells, attacks, notes"
+    "name, monster, class, subclass, species, background, level, proficiency_bonus, abilities, "
+    "saves, skills, features, ac, hp, speed, senses, conditions, exhaustion, concentration, "
+    "resistances, immunities, vulnerabilities, condition_immunities, inventory, spells, attacks, "
+    "notes"
 )
 
 

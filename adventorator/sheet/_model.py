@@ -182,6 +182,16 @@ class CharacterSheet(BaseModel):
     name: Annotated[str, AfterValidator(_valid_name)] = Field(
         min_length=1, max_length=100, description="The character's name."
     )
+    monster: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[a-z0-9-]+$",
+        description=(
+            "The SRD monster this sheet was made from (its index, e.g. goblin): set by "
+            "init add, marks a monster in an encounter rather than a player's character."
+        ),
+    )
     class_name: str = Field(
         alias="class", min_length=1, max_length=50, description="Class, e.g. Rogue."
     )
@@ -236,6 +246,15 @@ class CharacterSheet(BaseModel):
         exclude_if=lambda level: level == 0,
         description="Exhaustion level, 0 (none) to 6 (SRD Conditions, Exhaustion).",
     )
+    concentration: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description=(
+            "The spell or effect the character is concentrating on, e.g. Bless; damage "
+            "calls for a Constitution save to keep it (SRD Spellcasting, Concentration)."
+        ),
+    )
     resistances: DamageTypes = Field(
         default_factory=list,
         exclude_if=_empty,
@@ -250,6 +269,13 @@ class CharacterSheet(BaseModel):
         default_factory=list,
         exclude_if=_empty,
         description="Damage types it is vulnerable to (double damage).",
+    )
+    condition_immunities: Annotated[
+        list[ConditionName], Field(max_length=15), AfterValidator(_unique)
+    ] = Field(
+        default_factory=list,
+        exclude_if=_empty,
+        description='Conditions it cannot suffer, e.g. ["poisoned"] (monsters from the SRD).',
     )
     inventory: list[ItemField] = Field(
         default_factory=list,

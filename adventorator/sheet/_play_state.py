@@ -48,7 +48,7 @@ DamageTypeName = Annotated[
 ]
 
 # What an event records and undo restores: everything a fight changes on a sheet.
-PLAY_STATE_FIELDS = ("hp", "conditions", "exhaustion")
+PLAY_STATE_FIELDS = ("hp", "conditions", "exhaustion", "concentration")
 
 
 def rules_conditions(sheet: CharacterSheet) -> tuple[Condition, ...]:
@@ -115,13 +115,20 @@ def defences(sheet: CharacterSheet) -> tuple[Defences, tuple[str, ...]]:
 
 
 def play_state(sheet: CharacterSheet) -> dict[str, Any]:
-    """The recorded play state: ``{"hp": {...} | None, "conditions": [...], "exhaustion": n}``."""
+    """The recorded play state: ``{"hp": {...} | None, "conditions": [...], "exhaustion": n}``.
+
+    ``concentration`` is there only while it is held, so events recorded before it
+    existed still equal the state of a character who concentrates on nothing.
+    """
     hp = None if sheet.hp is None else sheet.hp.model_dump(mode="json")
-    return {
+    state: dict[str, Any] = {
         "hp": hp,
         "conditions": [c.value for c in sheet.conditions],
         "exhaustion": sheet.exhaustion,
     }
+    if sheet.concentration is not None:
+        state["concentration"] = sheet.concentration
+    return state
 
 
 def with_play_state(sheet: CharacterSheet, state: dict[str, Any]) -> CharacterSheet:
