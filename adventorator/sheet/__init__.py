@@ -60,6 +60,10 @@ fresh)`` keeps a stored sheet's play state over a fresh import, and
 ``sheet_changes(before, after)`` lists the difference. The shipped examples
 are ``example_names()`` and ``example_text(name)``.
 
+Monsters: ``monster_sheet(monster, name=..., hit_points=...)`` makes a sheet for
+an SRD monster (``rules.monsters``) whose derived to-hit and damage are the
+stat block's, with what a sheet cannot say in ``notes``.
+
 Errors: ``SheetError`` (an ``InputError``) for every bad document, with a
 one-line ``message`` and the individual ``problems``; ``RulesError`` from
 ``CharacterSheet.check_input`` for an impossible roll.
@@ -97,6 +101,7 @@ from adventorator.sheet._io import (
     parse_sheet_json,
 )
 from adventorator.sheet._model import CharacterSheet
+from adventorator.sheet._monster import monster_sheet
 from adventorator.sheet._play_state import rules_conditions, with_play_state
 
 __all__ = [
@@ -125,6 +130,7 @@ __all__ = [
     "find_attack",
     "import_sheet",
     "merge_patch",
+    "monster_sheet",
     "parse_patch_json",
     "parse_sheet_data",
     "parse_sheet_json",
