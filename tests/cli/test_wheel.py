@@ -60,6 +60,8 @@ def test_wheel_contains_the_migrations(wheel: Path) -> None:
     assert "adventorator/storage/migrate.py" in names
     for example in ("rogue", "fighter", "bard"):  # `adv sheet example` reads them
         assert f"adventorator/sheet/examples/{example}.json" in names
+    for data in ("srd_monsters.json.gz", "LICENSE-5e-database.md", "README.md"):  # monsters
+        assert f"adventorator/rules/data/{data}" in names
     assert not any("__pycache__" in name for name in names)
     with zipfile.ZipFile(wheel) as archive:
         entry_points = next(
