@@ -10,7 +10,6 @@ from typing import Any
 
 from adventorator.commands._attack_odds import AttackChances
 from adventorator.commands._attack_roll import AttackRoll
-from adventorator.rules.dice import render_markdown, render_text
 
 __all__ = ["Applied", "attack_data", "attack_lines"]
 
@@ -34,14 +33,10 @@ def _bold(text: str, markdown: bool) -> str:
 
 def _attack_line(attacker: str, rolled: AttackRoll, target: str | None, *, markdown: bool) -> str:
     roll = rolled.roll
-    d20 = (render_markdown if markdown else render_text)(roll.d20_roll)
-    terms = "".join(
-        f" {'-' if m.value < 0 else '+'} {abs(m.value)} [{m.source}]" for m in roll.breakdown
-    )
     total = f"`{roll.total}`" if markdown else str(roll.total)
     against = f" {target}" if target else ""
     line = f"{_bold(f'{attacker} attacks{against} with {rolled.profile.name}', markdown)}: "
-    line += f"{d20.rsplit(' = ', 1)[0]}{terms} = {total}"
+    line += f"{roll.terms(markdown=markdown)} = {total}"  # the shared roll notation
     if rolled.ac is not None:
         line += f" vs AC {rolled.ac}"
     word = rolled.outcome_word()

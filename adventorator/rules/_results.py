@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from adventorator.rules._render import check_markdown, check_text
+from adventorator.rules._render import check_markdown, check_text, d20_terms
 from adventorator.rules._types import BonusDiceRoll, Modifier
 from adventorator.rules.dice import Advantage, DieRecord, RollResult
 
@@ -45,6 +45,13 @@ class D20Test:
     def modifier(self) -> int:
         """Sum of ``breakdown``: everything added to the d20."""
         return sum(m.value for m in self.breakdown)
+
+    def terms(self, *, markdown: bool = False) -> str:
+        """The roll without its total, in the one dice notation, bonus dice faces shown.
+
+        ``2d20kh1 (17, ~4~) + 3 [DEX modifier] + 1d4 (2) [Bless]``.
+        """
+        return d20_terms(self, markdown=markdown)
 
     def d20_json(self, *, kept: int) -> dict[str, Any]:
         """The JSON keys every d20 test has; ``kept`` is what the kept die counts as."""
@@ -106,7 +113,7 @@ class CheckResult(D20Test):
         }
 
     def text(self) -> str:
-        """One plain line, e.g. ``Dexterity (Stealth) check: 2d20kh1 (17, 4 dropped) ...``."""
+        """One plain line, e.g. ``Dexterity (Stealth) check: 2d20kh1 (17, ~4~) ...``."""
         return check_text(self)
 
     def markdown(self) -> str:

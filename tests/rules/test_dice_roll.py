@@ -15,6 +15,7 @@ from adventorator.rules.dice import (
     DiceValueError,
     DieRecord,
     RollResult,
+    applies_advantage,
     parse,
     render_markdown,
     render_rich,
@@ -40,7 +41,7 @@ def md(expression: str, *faces: int) -> str:
 def test_spec_example_crit() -> None:
     result = rolled("1d20 + 5", 20)
     assert render_markdown(result) == "1d20 (**20**) + 5 = `25`"
-    assert render_text(result) == "1d20 (20) + 5 = 25"
+    assert render_text(result) == "1d20 (20) + 5 = 25 (natural 20)"
     assert result.total == 25
     assert result.crit is CritType.CRIT
 
@@ -54,7 +55,7 @@ def test_spec_example_advantage() -> None:
 def test_spec_rendering_rules() -> None:
     assert md("4d6kh3", 1, 3, 4, 6) == "4d6kh3 (~~**1**~~, 3, 4, **6**) = `13`"
     assert md("1d6ro1", 1, 4) == "1d6ro1 (**~~1~~** -> 4) = `4`"
-    assert render_text(rolled("1d6ro5", 5, 4)) == "1d6ro5 (5 -> 4) = 4"
+    assert render_text(rolled("1d6ro5", 5, 4)) == "1d6ro5 (~5~ -> 4) = 4"
     assert md("2d6e6", 6, 2, 3) == "2d6e6 (**6!**, 2, 3) = `11`"
     assert md("3d6 [fire] + 1d4 [piercing]", 1, 2, 3, 4) == (
         "3d6 (**1**, 2, 3) [fire] + 1d4 (**4**) [piercing] = `10`"
@@ -220,7 +221,7 @@ def test_reroll_until_no_match() -> None:
         DieRecord(6, 4, True),
     )
     assert render_markdown(result) == "1d6rr1 (**~~1~~** -> **~~1~~** -> 4) = `4`"
-    assert render_text(result) == "1d6rr1 (1 -> 1 -> 4) = 4"
+    assert render_text(result) == "1d6rr1 (~1~ -> ~1~ -> 4) = 4"
 
 
 def test_reroll_once_keeps_the_second_roll() -> None:
@@ -238,7 +239,7 @@ def test_reroll_in_slot_order() -> None:
     rng = ScriptedRandom([1, 2, 1, 5, 6])
     result = roll("3d6rr1", rng=rng)
     assert result.total == 13
-    assert render_text(result) == "3d6rr1 (1 -> 5, 2, 1 -> 6) = 13"
+    assert render_text(result) == "3d6rr1 (~1~ -> 5, 2, ~1~ -> 6) = 13"
 
 
 def test_reroll_and_add_at_most_one() -> None:
@@ -365,8 +366,11 @@ def test_crit_detection(expression: str, faces: tuple[int, ...], crit: CritType)
         ("1d20 + 5", Advantage.ADVANTAGE, (5, 17), "2d20kh1 + 5", 22),
         ("1d20 + 5", Advantage.DISADVANTAGE, (5, 17), "2d20kl1 + 5", 10),
         ("d20", Advantage.ADVANTAGE, (5, 17), "2d20kh1", 17),
-        ("1d20ro1", Advantage.ADVANTAGE, (1, 17), "2d20kh1ro1", 17),
-        ("1d20ro1", Advantage.ADVANTAGE, (1, 1, 3), "2d20kh1ro1", 3),
+        # Rerolls before the keep, as Halfling Lucky with advantage (each 1 rerolled once).
+        ("1d20ro1", Advantage.ADVANTAGE, (1, 17, 5), "2d20ro1kh1", 17),
+        ("1d20ro1", Advantage.ADVANTAGE, (1, 1, 3, 9), "2d20ro1kh1", 9),
+        ("1d20ro1", Advantage.DISADVANTAGE, (1, 17, 5), "2d20ro1kl1", 5),
+        ("1d20ro1kh1", Advantage.ADVANTAGE, (4, 12), "2d20ro1kh1kh1", 12),
         ("1d20kh1", Advantage.ADVANTAGE, (4, 9), "2d20kh1kh1", 9),
         ("1d20k3", Advantage.ADVANTAGE, (3, 20), "2d20kh1k3", 0),
         ("(1d20)", Advantage.ADVANTAGE, (4, 9), "(2d20kh1)", 9),
@@ -406,7 +410,7 @@ def test_result_to_json() -> None:
     assert data == {
         "expression": "2d20kh1 + 5",
         "total": 24,
-        "text": "2d20kh1 (19, 3) + 5 = 24",
+        "text": "2d20kh1 (19, ~3~) + 5 = 24",
         "markdown": "2d20kh1 (19, ~~3~~) + 5 = `24`",
         "crit": "none",
         "dice": [
@@ -420,7 +424,7 @@ def test_result_to_json() -> None:
 
 def test_render_rich() -> None:
     text = render_rich(rolled("2d20kh1 + 5", 20, 1))
-    assert text.plain == "2d20kh1 (20, 1) + 5 = 25"
+    assert text.plain == "2d20kh1 (20, 1) + 5 = 25 (natural 20)"
     styles = {text.plain[span.start : span.end]: str(span.style) for span in text.spans}
     assert styles["20"] == "bold green"
     assert "strike" in styles["1"]
@@ -452,3 +456,13 @@ def test_roll_accepts_a_parsed_expression() -> None:
 def test_roll_rejects_non_strings() -> None:
     with pytest.raises(TypeError):
         roll(5, rng=random.Random())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("expression", "applies"),
+    [("1d20+5", True), ("d20ro1", True), ("(1d20)", True), ("2d6", False), ("5 + 1d20", False)],
+)
+def test_applies_advantage_says_whether_the_rewrite_changes_anything(
+    expression: str, applies: bool
+) -> None:
+    assert applies_advantage(parse(expression)) is applies

@@ -343,11 +343,11 @@ def test_halfling_lucky_applies_to_saves_and_reliable_talent_after_it() -> None:
     result = roll(check, 1, 4)  # the 1 is rerolled to 4, which then counts as 10
     assert (result.natural, result.d20, result.total) == (4, 10, 14)
     assert result.text() == (
-        "Dexterity (Stealth) check: 1d20ro1 (1 rerolled, 4) -> 10 [Reliable Talent]"
+        "Dexterity (Stealth) check: 1d20ro1 (~1~ -> 4) -> 10 [Reliable Talent]"
         " + 0 [DEX modifier] + 4 [proficiency] = 14"
     )
     assert result.markdown().startswith(
-        "**Dexterity (Stealth) check**: 1d20ro1 (~~**1**~~, 4) -> 10 [Reliable Talent]"
+        "**Dexterity (Stealth) check**: 1d20ro1 (**~~1~~** -> 4) -> 10 [Reliable Talent]"
     )
 
 
@@ -430,8 +430,8 @@ def test_text_and_markdown_are_one_line() -> None:
     result = roll(check, 20, 4, 2)
     text = result.text()
     assert text == (
-        "Dexterity (Stealth) check: 2d20kh1 (20, 4 dropped) + 3 [DEX modifier] - 2 [-1d4] = 21"
-        " vs DC 15: success"
+        "Dexterity (Stealth) check: 2d20kh1 (20, ~4~) + 3 [DEX modifier] - 1d4 (2) = 21"
+        " (natural 20) vs DC 15: success"
     )
     markdown = result.markdown()
     assert "\n" not in markdown

@@ -23,13 +23,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ._advantage import Advantage, double_dice
+from ._advantage import Advantage, applies_advantage, double_dice, with_advantage
 from ._ast import Expression
 from ._distribution import Bucket, Distribution, buckets, render_distribution
 from ._errors import DiceError, DiceLimitError, DiceStatsError, DiceSyntaxError, DiceValueError
 from ._limits import DEFAULT_LIMITS, Limits
 from ._parser import parse
-from ._render import Room, render_markdown, render_rich, render_text
+from ._render import (
+    Room,
+    natural_flag,
+    render_markdown,
+    render_rich,
+    render_signed_terms,
+    render_terms,
+    render_text,
+)
 from ._result import CritType, DieRecord, RollResult, result_to_json
 from ._roll import roll
 
@@ -49,17 +57,22 @@ __all__ = [
     "Limits",
     "RollResult",
     "Room",
+    "applies_advantage",
     "buckets",
     "distribution",
     "double_dice",
+    "natural_flag",
     "parse",
     "render_distribution",
     "render_markdown",
     "render_rich",
+    "render_signed_terms",
+    "render_terms",
     "render_text",
     "result_to_json",
     "roll",
     "sum_distribution",
+    "with_advantage",
 ]
 
 

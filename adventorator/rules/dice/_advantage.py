@@ -9,7 +9,7 @@ from ._ast import Chain, Dice, Expression, Node, NumberSet, Op, Paren, Selector,
 from ._limits import DEFAULT_LIMITS, Limits
 from ._parser import parse
 
-__all__ = ["Advantage", "double_dice", "with_advantage"]
+__all__ = ["Advantage", "applies_advantage", "double_dice", "with_advantage"]
 
 
 class Advantage(enum.Enum):
@@ -47,12 +47,28 @@ def _replace_left(parent: Node, child: Node) -> Node:
     return dataclasses.replace(parent, items=(child, *parent.items[1:]))
 
 
+# Operators that choose among the dice: the advantage keep runs before them.
+_CHOOSERS = frozenset({"k", "p"})
+
+
+def _is_one_d20(node: Node) -> bool:
+    return isinstance(node, Dice) and node.count == 1 and node.sides == 20 and not node.percent
+
+
+def applies_advantage(expression: Expression) -> bool:
+    """Whether ``with_advantage`` changes ``expression``: it starts with ``1d20``."""
+    return _is_one_d20(_leftmost_path(expression.root)[-1])
+
+
 def with_advantage(expression: Expression, advantage: Advantage) -> Expression:
     """Rewrite a leading ``1d20`` as ``2d20kh1`` (or ``2d20kl1``); anything else is unchanged.
 
     Like d20, only a leftmost ``1d20`` qualifies (``d20``, ``1d20ro1``,
-    ``(1d20)``, ``-1d20`` do; ``2d20``, ``1d%`` and ``5 + 1d20`` do not), and
-    the new ``kh1`` runs before the term's own operators.
+    ``(1d20)``, ``-1d20`` do; ``2d20``, ``1d%`` and ``5 + 1d20`` do not);
+    ``applies_advantage`` says which. Unlike d20, the new ``kh1`` runs after
+    the term's own rerolls, explosions and ``mi``/``ma`` and before its own
+    keeps and drops: ``1d20ro1`` becomes ``2d20ro1kh1``, as checks roll
+    Halfling Lucky (each die rerolled before the better one is chosen).
     """
     if advantage is Advantage.NONE:
         return expression
@@ -61,13 +77,14 @@ def with_advantage(expression: Expression, advantage: Advantage) -> Expression:
         return cached
     path = _leftmost_path(expression.root)
     leaf = path[-1]
-    if not (isinstance(leaf, Dice) and leaf.count == 1 and leaf.sides == 20 and not leaf.percent):
+    if not _is_one_d20(leaf):
         expression._variants[advantage] = expression
         return expression
+    assert isinstance(leaf, Dice)
     kind = "h" if advantage is Advantage.ADVANTAGE else "l"
-    new: Node = dataclasses.replace(
-        leaf, count=2, ops=(Op("k", (Selector(kind, 1),), leaf.pos), *leaf.ops)
-    )
+    keep = Op("k", (Selector(kind, 1),), leaf.pos)
+    cut = next((i for i, op in enumerate(leaf.ops) if op.name in _CHOOSERS), len(leaf.ops))
+    new: Node = dataclasses.replace(leaf, count=2, ops=(*leaf.ops[:cut], keep, *leaf.ops[cut:]))
     for parent in reversed(path[:-1]):
         new = _replace_left(parent, new)
     result = Expression(new, expression.source, format_node(new), expression.dice_count + 1)

@@ -2,12 +2,16 @@
 
 One walk over the evaluated tree feeds a "sink" per output style.
 
-- plain:    ``2d20kh1 (19, 3) + 5 = 24``
-- markdown: ``2d20kh1 (19, ~~3~~) + 5 = `24` ``. 1s and maximum faces are
-  bold, dropped dice and members are struck through (only the outermost),
-  a rerolled value shows as ``~~1~~ -> 4`` (plain: ``1 -> 4``), a value
-  set by ``mi``/``ma`` as ``3 -> 10``, a die that exploded as ``6!``, and
-  annotations follow their term: ``3d6 (...) [fire]``.
+- plain:    ``2d20kh1 (19, ~3~) + 5 = 24``
+- markdown: ``2d20kh1 (19, ~~3~~) + 5 = `24` ``.
+
+One notation for both: dropped dice and members are struck through (only the
+outermost; plain text marks them ``~3~``, which survives copy and paste), a
+rerolled value shows as ``~~1~~ -> 4`` (plain: ``~1~ -> 4``), a value set by
+``mi``/``ma`` as ``3 -> 10``, a die that exploded as ``6!``, and annotations
+follow their term: ``3d6 (...) [fire]``. Markdown bolds 1s and maximum faces;
+plain and rich text flag a natural 20 or 1 on a leading d20 after the total:
+``1d20 (20) + 5 = 25 (natural 20)``.
 
 Every render fits in a ``Room``: at most ``REPLY_DICE_SHOWN`` dice faces and
 ``REPLY_TEXT_CHARS`` characters per reply, however many dice were rolled.
@@ -20,13 +24,29 @@ from typing import TYPE_CHECKING, Protocol
 from adventorator.limits import REPLY_DICE_SHOWN, REPLY_TEXT_CHARS
 
 from ._ast import dice_label, format_number, format_ops
-from ._result import RollResult
-from ._tree import ChainResult, DiceResult, LiteralResult, ParenResult, Result, SetResult
+from ._result import CritType, RollResult
+from ._tree import (
+    ChainResult,
+    DiceResult,
+    LiteralResult,
+    ParenResult,
+    Result,
+    SetResult,
+    UnaryResult,
+)
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-__all__ = ["Room", "render_markdown", "render_rich", "render_text"]
+__all__ = [
+    "Room",
+    "natural_flag",
+    "render_markdown",
+    "render_rich",
+    "render_signed_terms",
+    "render_terms",
+    "render_text",
+]
 
 
 class Room:
@@ -61,10 +81,14 @@ class _Sink(Protocol):
 
 
 class _Plain:
+    strike = "~"  # plain text's strikethrough: ASCII, so it survives copy and paste
+
     def __init__(self, room: Room) -> None:
         self.parts: list[str] = []
         self.room = room
         self.full = False
+        self.depth = 0
+        self.striking = False
 
     def fits(self, text: str) -> bool:
         """Take room for ``text``; once something does not fit, nothing more does."""
@@ -82,40 +106,39 @@ class _Plain:
             self.parts.append(text)
 
     def open_dropped(self) -> None:
-        pass
+        self.depth += 1
+        if self.depth == 1 and self.fits(self.strike):
+            self.parts.append(self.strike)
+            self.striking = True
 
     def close_dropped(self) -> None:
-        pass
+        if self.depth == 1 and self.striking and self.fits(self.strike):
+            self.parts.append(self.strike)
+            self.striking = False
+        self.depth -= 1
 
     def face(self, text: str, *, one: bool, top: bool, struck: bool) -> None:
+        if struck and not self.depth:
+            text = f"{self.strike}{text}{self.strike}"
         self.text(text)
 
     annotation = text
 
+    def close_strike(self) -> None:
+        if self.striking:  # a cut line must not leave its strikethrough open
+            self.parts.append(self.strike)
+            self.striking = False
+
     def total(self, total: int) -> None:
         # Always shown: the caller bounds expression length x rolls up front.
+        self.close_strike()
         shown = f" = {total}"
         self.room.chars -= len(shown)
         self.parts.append(shown)
 
 
 class _Markdown(_Plain):
-    def __init__(self, room: Room) -> None:
-        super().__init__(room)
-        self.depth = 0
-        self.striking = False
-
-    def open_dropped(self) -> None:
-        self.depth += 1
-        if self.depth == 1 and self.fits("~~"):
-            self.parts.append("~~")
-            self.striking = True
-
-    def close_dropped(self) -> None:
-        if self.depth == 1 and self.striking and self.fits("~~"):
-            self.parts.append("~~")
-            self.striking = False
-        self.depth -= 1
+    strike = "~~"
 
     def face(self, text: str, *, one: bool, top: bool, struck: bool) -> None:
         if struck and not self.depth:
@@ -125,8 +148,7 @@ class _Markdown(_Plain):
         self.text(text)
 
     def total(self, total: int) -> None:
-        if self.striking:  # a cut line must not leave its strikethrough open
-            self.parts.append("~~")
+        self.close_strike()
         shown = f" = `{total}`"
         self.room.chars -= len(shown)
         self.parts.append(shown)
@@ -267,12 +289,45 @@ def _walk(node: Result, sink: _Sink) -> None:
         sink.close_dropped()
 
 
+def natural_flag(result: RollResult) -> str:
+    """``" (natural 20)"`` or ``" (natural 1)"`` when the leading d20 shows one, else ``""``."""
+    crit = result.crit
+    if crit is CritType.CRIT:
+        return " (natural 20)"
+    return " (natural 1)" if crit is CritType.FUMBLE else ""
+
+
 def render_text(result: RollResult, *, room: Room | None = None) -> str:
-    """Plain text: ``1d20 (20) + 5 = 25``, within ``room`` (default: one reply's)."""
+    """Plain text: ``1d20 (20) + 5 = 25 (natural 20)``, within ``room`` (default: one reply's)."""
     sink = _Plain(room or Room())
     _walk(result.tree, sink)
     sink.total(result.total)
+    return "".join(sink.parts) + natural_flag(result)
+
+
+def render_terms(result: RollResult, *, markdown: bool = False, room: Room | None = None) -> str:
+    """The expression and its dice without the total: ``2d20kh1 (19, ~3~)``.
+
+    For lines that add their own terms and total (checks, attacks, damage), so
+    every rendering of dice uses this one notation.
+    """
+    sink = (_Markdown if markdown else _Plain)(room or Room())
+    _walk(result.tree, sink)
+    sink.close_strike()
     return "".join(sink.parts)
+
+
+def render_signed_terms(
+    result: RollResult, *, markdown: bool = False, room: Room | None = None
+) -> tuple[str, str]:
+    """``("-", "1d4 (3)")`` for ``-1d4``, ``("+", "1d4 (3)")`` for ``1d4``: a term to add."""
+    tree = result.tree
+    if isinstance(tree, UnaryResult) and tree.syntax.op == "-" and tree.kept:
+        sink = (_Markdown if markdown else _Plain)(room or Room())
+        _walk(tree.operand, sink)
+        sink.close_strike()
+        return "-", "".join(sink.parts)
+    return "+", render_terms(result, markdown=markdown, room=room)
 
 
 def render_markdown(result: RollResult, *, room: Room | None = None) -> str:
@@ -291,4 +346,5 @@ def render_rich(result: RollResult, *, room: Room | None = None) -> Text:
     sink = _Rich(text, room or Room())
     _walk(result.tree, sink)
     sink.total(result.total)
+    text.append(natural_flag(result))
     return text
