@@ -13,6 +13,7 @@ from adventorator.config import (
     Settings,
     config_file_path,
     describe_settings,
+    format_value,
     load_settings,
     mask_url,
     normalise_database_url,
@@ -310,7 +311,7 @@ def test_describe_settings_covers_every_setting(isolated_env: Path) -> None:
     assert [row.name for row in rows] == list(Settings.model_fields)
     by_name = {row.name: row for row in rows}
     assert by_name["database_url"].value == f"(embedded) {settings.resolved_database_url}"
-    assert by_name["data_dir"].value == f"(default) {settings.resolved_data_dir}"
+    assert by_name["data_dir"].value == str(settings.resolved_data_dir)
     assert {row.source for row in rows} == {"default"}
 
 
@@ -426,3 +427,59 @@ def test_describe_settings_masks_credentials_outside_the_password_slot(
     assert rows["database_url"].value == "postgresql://u@db/adv?password=***"
     assert rows["db_listen_url"].value == "postgresql://:***@db/adv?sslpassword=***"
     assert rows["llm_api_base"].value == "https://***@llm.example/v1?api_key=***"
+
+
+# How config show writes values, and unknown config-file keys (issue 15) -------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("llm_model", None, "(not set)"),
+        ("db_pool_pre_ping", True, "true"),
+        ("db_pgbouncer", False, "false"),
+        ("db_pool_timeout", 30.0, "30 s"),
+        ("db_statement_timeout", 0.0, "0 s"),
+        ("llm_timeout", 2.5, "2.5 s"),
+        ("llm_temperature", 0.7, "0.7"),
+        ("planner_confidence_threshold", 1.0, "1"),
+        ("db_pool_size", 5, "5"),
+        ("campaign", "heist", "heist"),
+        ("campaign", "", '""'),
+    ],
+)
+def test_format_value_writes_values_as_a_user_would(name: str, value: object, shown: str) -> None:
+    assert format_value(name, value) == shown
+
+
+def test_describe_settings_never_says_default_in_the_value(isolated_env: Path) -> None:
+    rows = _rows(load_settings())
+    assert all("(default)" not in format_value(r.name, r.value) for r in rows.values())
+
+
+def test_unknown_config_keys_warn_naming_key_file_and_close_match(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    toml = _write(
+        isolated_env / "conf" / "adv.toml",
+        'db_pool_sise = 8\nDATABASE_URL = "sqlite+aiosqlite:///x.db"\nwibble = 1\ncampaign = "c"\n',
+    )
+    monkeypatch.setenv(CONFIG_FILE_ENV, str(toml))
+    with caplog.at_level("WARNING", logger="adventorator.config"):
+        settings = load_settings()
+    assert settings.campaign == "c"
+    assert settings.db_pool_size == 5  # the misspelt key is ignored, not applied
+    assert caplog.messages == [
+        f"warning: {toml}: unknown key 'db_pool_sise' (did you mean 'db_pool_size'?); ignored",
+        f"warning: {toml}: unknown key 'wibble'; ignored",
+    ]
+
+
+def test_a_config_file_of_known_keys_warns_nothing(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    toml = _write(isolated_env / "conf" / "adv.toml", "db_pool_size = 8\nllm_timeout = 3\n")
+    monkeypatch.setenv(CONFIG_FILE_ENV, str(toml))
+    with caplog.at_level("WARNING", logger="adventorator.config"):
+        load_settings()
+    assert caplog.messages == []

@@ -7,6 +7,7 @@ JSON or as the text ``describe`` makes of it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -48,13 +49,30 @@ def db_upgrade(
 def db_downgrade(
     ctx: typer.Context,
     revision: str = typer.Argument(..., help="Target revision, or 'base' for an empty schema."),
+    yes: bool = typer.Option(False, "--yes", help="Downgrade without asking."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Downgrade the schema to REVISION."""
+    """Downgrade the schema to REVISION (asks first on a terminal; --yes elsewhere)."""
     from adventorator.services import migrations
 
-    work = _unguarded(lambda database: migrations.downgrade(database, revision))
+    async def work(app: AppContext) -> dict[str, Any]:
+        database = await app.database(check_schema=False)
+        if not yes:
+            _confirm_downgrade(database.describe(), revision)
+        return await migrations.downgrade(database, revision)
+
     run_report(ctx, work, _moved("downgraded"), as_json=as_json)
+
+
+def _confirm_downgrade(database: str, revision: str) -> None:
+    """Ask on a terminal, like ``sheet delete``; refuse elsewhere: a downgrade drops data."""
+    from adventorator.errors import InputError
+
+    warning = f"downgrading {database} to {revision!r} drops tables and the data in them"
+    if not sys.stdin.isatty():
+        raise InputError(f"{warning}: add --yes to confirm")
+    if not typer.confirm(f"Really downgrade? {warning[0].upper()}{warning[1:]}.", default=False):
+        raise typer.Abort()
 
 
 def _moved(verb: str) -> Any:
@@ -123,9 +141,12 @@ def config_show(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         }
 
     def describe(rows: dict[str, dict[str, Any]]) -> str:
+        from adventorator.config import format_value
+
         width = max(len(row["env"]) for row in rows.values())
         return "\n".join(
-            f"{row['env']:<{width}}  {row['value']}  ({row['source']})" for row in rows.values()
+            f"{row['env']:<{width}}  {format_value(name, row['value'])}  ({row['source']})"
+            for name, row in rows.items()
         )
 
     run_report(ctx, work, describe, as_json=as_json)

@@ -8,6 +8,7 @@ every release.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -60,7 +61,28 @@ class AdvGroup(TyperGroup):
         except typer.Abort:  # a declined confirmation, or end of input at a prompt
             echo("Aborted.", err=True)
             result = 1
+        try:
+            sys.stdout.flush()  # here, not at interpreter exit, where it would exit 120
+        except BrokenPipeError:
+            result = closed_stdout()
         sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # before click's own handler, which exits 1
+            raise typer.Exit(closed_stdout()) from None
+
+
+def closed_stdout() -> int:
+    """The reader went away (``adv ... | head -1``): a normal end, exit 0 quietly.
+
+    stdout is pointed at devnull so that nothing left in its buffer fails again at exit.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 0
 
 
 def report_click_error(error: Exception) -> int:

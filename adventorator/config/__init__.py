@@ -10,7 +10,12 @@ settings do (never ``adv --help`` or ``adv roll``).
 """
 
 from adventorator.config._urls import ACCEPTED_URL_SCHEMES, mask_url, normalise_database_url
-from adventorator.config.report import SettingReport, describe_settings, mask_value
+from adventorator.config.report import (
+    SettingReport,
+    describe_settings,
+    format_value,
+    mask_value,
+)
 from adventorator.config.settings import (
     APP_NAME,
     CONFIG_FILE_ENV,
@@ -22,6 +27,7 @@ from adventorator.config.settings import (
     load_settings,
     read_secret_file,
     secret_file_variable,
+    unknown_key_warnings,
 )
 
 __all__ = [
@@ -35,10 +41,12 @@ __all__ = [
     "config_file_path",
     "describe_settings",
     "env_name",
+    "format_value",
     "load_settings",
     "mask_url",
     "mask_value",
     "normalise_database_url",
     "read_secret_file",
     "secret_file_variable",
+    "unknown_key_warnings",
 ]

@@ -1,4 +1,8 @@
-"""``adv config show`` and ``path``: every setting's effective value, masked, and its source."""
+"""``adv config show`` and ``path``: every setting's effective value, masked, and its source.
+
+Values stay typed in ``SettingReport`` (``--json``); ``format_value`` writes
+them as a user would in the TOML file or the environment (``true``, ``30 s``).
+"""
 
 from __future__ import annotations
 
@@ -61,9 +65,37 @@ def describe_settings(settings: Settings, **overrides: Any) -> list[SettingRepor
         if name == "database_url" and value is None:
             value = f"(embedded) {settings.resolved_database_url}"
         if name == "data_dir" and value is None:
-            value = f"(default) {settings.resolved_data_dir}"
+            value = str(settings.resolved_data_dir)  # the source column says "default"
         rows.append(SettingReport(name, env_name(name), mask_value(name, value), source))
     return rows
+
+
+# Settings measured in seconds: shown with their unit.
+SECONDS_FIELDS = frozenset(
+    {
+        "db_pool_timeout",
+        "db_connect_timeout",
+        "db_statement_timeout",
+        "db_lock_timeout",
+        "character_cache_ttl",
+        "llm_timeout",
+    }
+)
+
+
+def format_value(name: str, value: Any) -> str:
+    """A setting's value as a user writes it: ``true``, ``30``, ``30 s``, ``(not set)``."""
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else str(value)
+        return f"{text} s" if name in SECONDS_FIELDS else text
+    if isinstance(value, int) and name in SECONDS_FIELDS:
+        return f"{value} s"
+    text = str(value)
+    return text if text else '""'
 
 
 def describe_paths(settings: Settings) -> dict[str, str]:

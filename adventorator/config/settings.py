@@ -11,7 +11,9 @@ import it (never ``adv --help`` or ``adv roll``).
 
 from __future__ import annotations
 
+import difflib
 import getpass
+import logging
 import os
 import tomllib
 from pathlib import Path
@@ -32,6 +34,7 @@ from adventorator.config._urls import mask_url as mask_url
 from adventorator.config._urls import normalise_database_url as normalise_database_url
 from adventorator.errors import ConfigError
 
+log = logging.getLogger("adventorator.config")
 APP_NAME = "adventorator"
 CONFIG_FILE_ENV = "ADVENTORATOR_CONFIG_FILE"
 # Settings that are credentials: masked in `adv config show`, never logged.
@@ -246,6 +249,9 @@ def load_settings(**overrides: Any) -> Settings:
     except (OSError, ValueError) as exc:  # unreadable or malformed TOML / .env
         raise ConfigError(f"cannot read configuration ({config_file_path()}): {exc}") from exc
     settings.resolved_database_url  # noqa: B018 - validate the URL now, not at first connect
+    for warning in unknown_key_warnings(read_toml()):
+        # No handler configured (the CLI): logging's last resort prints the bare line on stderr.
+        log.warning("%s", warning)
     if settings.db_listen_url is not None:
         variable = env_name("db_listen_url")
         normalise_database_url(settings.db_listen_url, variable=variable, check_query=False)
@@ -276,6 +282,22 @@ def read_toml() -> dict[str, Any]:
         return {}
     with path.open("rb") as handle:
         return tomllib.load(handle)
+
+
+def unknown_key_warnings(table: dict[str, Any]) -> list[str]:
+    """One line per config-file key that is no setting, with a close match when there is one.
+
+    A key is a field name (``db_pool_size``) or its environment name (``DATABASE_URL``).
+    """
+    known = set(Settings.model_fields) | {env_name(name) for name in Settings.model_fields}
+    lines = []
+    for key in table:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key.lower(), list(Settings.model_fields), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        lines.append(f"warning: {config_file_path()}: unknown key {key!r}{hint}; ignored")
+    return lines
 
 
 def _by_env_name(values: dict[str, Any]) -> dict[str, Any]:

@@ -228,7 +228,7 @@ def test_db_downgrade_base(cli_env: dict[str, str], fresh_database_url: str) -> 
     env = _with_url(cli_env, fresh_database_url)
     assert adv("db", "upgrade", env=env).returncode == 0
 
-    down = adv("db", "downgrade", "base", "--json", env=env)
+    down = adv("db", "downgrade", "base", "--yes", "--json", env=env)
     assert down.returncode == 0, down.stderr
     assert json.loads(down.stdout)["to"] == []
 
@@ -441,7 +441,7 @@ def test_runner_db_upgrade_current_check(
     assert checked.exit_code == 0, checked.output
     assert json.loads(checked.stdout)["ok"] is True
 
-    down = runner.invoke(runner_app, ["db", "downgrade", "base"])
+    down = runner.invoke(runner_app, ["db", "downgrade", "base", "--yes"])
     assert down.exit_code == 0, down.output
     assert "downgraded" in down.stdout
     assert _db_state(fresh_database_url)[0] == ()
