@@ -48,6 +48,8 @@ def advantage_from_flags(adv: bool, dis: bool) -> dice.Advantage:
 async def roll(invocation: Invocation, options: RollOptions) -> Reply:
     """Roll ``options.expr`` with the invocation's random generator."""
     advantage = advantage_from_flags(options.advantage, options.disadvantage)
+    if options.advantage or options.disadvantage:
+        _refuse_idle_advantage(invocation, options)
     if options.stats:
         return _stats_reply(options.expr, advantage)
     if not 1 <= options.times <= MAX_TIMES:
@@ -83,6 +85,18 @@ async def roll(invocation: Invocation, options: RollOptions) -> Reply:
             "totals": [result.total for result in results],
             "rolls": rolls,
         },
+    )
+
+
+def _refuse_idle_advantage(invocation: Invocation, options: RollOptions) -> None:
+    """A flag that would change nothing is an error, not silently ignored."""
+    tree = dice.parse(options.expr)
+    if dice.applies_advantage(tree):
+        return
+    flag = "advantage" if options.advantage else "disadvantage"
+    raise InputError(
+        f"{invocation.syntax.option(flag, command='roll')} does nothing on {tree.text}: "
+        "it applies to a leading 1d20 (e.g. 1d20+5)"
     )
 
 
@@ -132,17 +146,19 @@ def _rich_lines(results: list[dice.RollResult]) -> Any:
 
 def _stats_reply(expression: str, advantage: dice.Advantage) -> Reply:
     """The exact distribution: all of it, chart and JSON, is paid from the dice work budget."""
-    dist = dice.distribution(expression, advantage=advantage)
+    # The header names what is rolled: --adv on 1d20+5 is 2d20kh1 + 5.
+    tree = dice.with_advantage(dice.parse(expression), advantage)
+    dist = dice.distribution(tree)
     chart = dice.render_distribution(dist, rows=REPLY_CHART_ROWS)
     summary = (
-        f"{expression}: min {dist.min}, max {dist.max}, "
+        f"{tree.text}: min {dist.min}, max {dist.max}, "
         f"mean {dist.mean:.3f}, stdev {dist.stdev:.3f}"
     )
     rows = dice.buckets(dist, REPLY_PMF_ENTRIES)
     return Reply(
         text=f"{summary}\n{chart}",
         data={
-            "expression": expression,
+            "expression": tree.text,
             "min": dist.min,
             "max": dist.max,
             "mean": dist.mean,
