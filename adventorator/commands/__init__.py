@@ -21,6 +21,7 @@ from adventorator.commands import (
     conditions,
     history,
     hp,
+    monster,
     play,
     roll,
     sheet,
@@ -50,6 +51,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     *hp.SPECS,
     *conditions.SPECS,
     *history.SPECS,
+    *monster.SPECS,
     *sheet.SPECS,
     *character.SPECS,
     *play.SPECS,
@@ -62,6 +64,7 @@ GROUP_HELP: dict[str, str] = {
     "condition": "SRD conditions and exhaustion on a character: add, remove, list.",
     "save": "Saving throws the rules track: death saves at 0 HP.",
     "campaign": "The campaign: its game master.",
+    "monster": "SRD 5.1 monsters: stat blocks and names.",
 }
 
 

@@ -1,10 +1,14 @@
-"""Autocomplete: character names, from the campaign's characters, as the user types."""
+"""Autocomplete: character names, from the campaign's characters, as the user types.
+
+The ``monster`` commands' names come from the SRD monster data instead.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
 
+from adventorator.commands import monster
 from adventorator.discord_webhook import _render as render
 from adventorator.discord_webhook._commands import discord_options, parse_command
 from adventorator.discord_webhook._handled import Handled
@@ -34,6 +38,8 @@ class Autocomplete:
         if option is None or not option.meta.autocomplete:
             return Handled(render.autocomplete([]), call.spec.name)
         typed = str(call.args.get(option.name) or "")[:MAX_AUTOCOMPLETE_TYPED]
+        if call.spec.path[0] == "monster":  # SRD monster names, from the package's data
+            return Handled(render.autocomplete(monster.autocomplete(typed)), call.spec.name)
         try:
             # Names only, one bounded query (or the cache) per keystroke; creates no rows.
             ids = await self.app.lookup(ctx.identity)
