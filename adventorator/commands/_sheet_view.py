@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from adventorator.commands._sheet_table_state import table_state
+
 if TYPE_CHECKING:
     from adventorator.rules import Ruleset
     from adventorator.sheet import CharacterSheet
@@ -41,7 +43,7 @@ def _derived(sheet: CharacterSheet, ruleset: Ruleset) -> dict[str, Any]:
 
 
 def sheet_text(sheet: CharacterSheet, ruleset: Ruleset) -> str:
-    """A compact plain-text sheet with every number derived by ``ruleset``."""
+    """A compact plain-text sheet with every number derived by ``ruleset``, then table state."""
     derived = _derived(sheet, ruleset)
     abilities = "  ".join(
         f"{key.upper()} {value['score']} ({value['modifier']:+d})"
@@ -64,15 +66,14 @@ def sheet_text(sheet: CharacterSheet, ruleset: Ruleset) -> str:
         f"Skills: {skills}",
         f"Passive: {passive}",
     ]
-    if sheet.conditions:
-        lines.append("Conditions: " + ", ".join(str(c) for c in sheet.conditions))
+    lines += [f"{label}: {value}" for label, value in table_state(sheet, ruleset)]
     lines.append("(* proficient, ** expertise, ½ half proficiency)")
     return "\n".join(lines)
 
 
 def sheet_panel(sheet: CharacterSheet, ruleset: Ruleset) -> object:
-    """A rich panel: abilities table, skills table, saves, AC, HP and passives (by ``ruleset``)."""
-    from rich.console import Group
+    """A rich panel: abilities, skills, saves, AC, HP, passives (by ``ruleset``), table state."""
+    from rich.console import Group, RenderableType
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -99,8 +100,24 @@ def sheet_panel(sheet: CharacterSheet, ruleset: Ruleset) -> object:
         save, save_bonus = save_rows[index] if index < len(save_rows) else ("", "")
         skills.add_row(skill, bonus, save, save_bonus)
     passive = "  ".join(f"Passive {n.title()} {v}" for n, v in derived["passive"].items())
+    state = Table(box=None, show_header=False, pad_edge=False)
+    state.add_column(style="bold", no_wrap=True)
+    state.add_column(max_width=72)  # the panel stays narrow however long the notes are
+    for label, value in table_state(sheet, ruleset):
+        state.add_row(Text(label), Text(clean_line(value)))
+    parts: list[RenderableType] = [
+        Text(_vitals(sheet, derived)),
+        "",
+        abilities,
+        "",
+        skills,
+        "",
+        Text(passive),
+    ]
+    if state.row_count:
+        parts += ["", state]
     return Panel(
-        Group(Text(_vitals(sheet, derived)), "", abilities, "", skills, "", Text(passive)),
+        Group(*parts),
         title=Text(clean_line(_title(sheet))),
         subtitle="* proficient  ** expertise  ½ half",
         expand=False,
