@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from adventorator.llm import LLMClient
     from adventorator.services.cache_events import CharacterChangeListener
     from adventorator.services.characters import CharacterService
+    from adventorator.services.encounters import EncounterService
     from adventorator.services.identities import IdentityService, KnownIdentity, ResolvedIdentity
     from adventorator.services.play_state import PlayStateService
     from adventorator.services.transcripts import TranscriptService
@@ -34,6 +35,7 @@ class AppContext:
         self._identities: IdentityService | None = None
         self._transcripts: TranscriptService | None = None
         self._play_state: PlayStateService | None = None
+        self._encounters: EncounterService | None = None
         self._llm: LLMClient | None = None
         self._llm_loaded = False
         self._listener: CharacterChangeListener | None = None
@@ -91,6 +93,14 @@ class AppContext:
 
             self._play_state = PlayStateService(await self.database(), await self.characters())
         return self._play_state
+
+    async def encounters(self) -> EncounterService:
+        """Encounters and initiative in scenes, through the same character cache."""
+        if self._encounters is None:
+            from adventorator.services.encounters import EncounterService
+
+            self._encounters = EncounterService(await self.database(), await self.characters())
+        return self._encounters
 
     def llm(self) -> LLMClient | None:
         """The configured LLM client, or None in offline mode (no model set)."""
@@ -164,3 +174,4 @@ class AppContext:
         self._schema_checked = False
         self._characters = self._identities = self._transcripts = None
         self._play_state = None
+        self._encounters = None

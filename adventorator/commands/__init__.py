@@ -21,6 +21,7 @@ from adventorator.commands import (
     conditions,
     history,
     hp,
+    init,
     monster,
     play,
     roll,
@@ -51,6 +52,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     *hp.SPECS,
     *conditions.SPECS,
     *history.SPECS,
+    *init.SPECS,
     *monster.SPECS,
     *sheet.SPECS,
     *character.SPECS,
@@ -64,6 +66,7 @@ GROUP_HELP: dict[str, str] = {
     "condition": "SRD conditions and exhaustion on a character: add, remove, list.",
     "save": "Saving throws the rules track: death saves at 0 HP.",
     "campaign": "The campaign: its game master.",
+    "init": "Encounters: initiative, turn order and rounds in this scene.",
     "monster": "SRD 5.1 monsters: stat blocks and names.",
 }
 

@@ -13,6 +13,7 @@ from adventorator.play import PlayContext
 
 if TYPE_CHECKING:
     from adventorator.identity import Identity
+    from adventorator.services.encounters import EncounterService
     from adventorator.services.identities import KnownIdentity, ResolvedIdentity
     from adventorator.services.play_state import PlayStateService
 
@@ -30,6 +31,10 @@ class CommandContext(PlayContext, Protocol):
 
     async def play_state(self) -> PlayStateService:
         """Recorded changes to HP and conditions (damage, heal, undo ...)."""
+        ...
+
+    async def encounters(self) -> EncounterService:
+        """Encounters and initiative in the scene (init begin, add, next ...)."""
         ...
 
     def cli_identity(self) -> Identity:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.engine import Dialect
@@ -235,6 +237,55 @@ class Event(Base):
         unique=True,
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class Encounter(Timestamped, Base):
+    """A fight in a scene: its round, whose turn it is and the effects with a duration.
+
+    ``active_scene_id`` is the scene while it runs and NULL once it ended: unique,
+    so a scene has at most one active encounter. ``turn`` indexes the combatants
+    in ``order``; ``version`` is bumped by every write (repos.update_encounter).
+    """
+
+    __tablename__ = "encounters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    scene_id: Mapped[int] = mapped_column(ForeignKey("scenes.id", ondelete="CASCADE"), index=True)
+    active_scene_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scenes.id", ondelete="CASCADE"), unique=True
+    )
+    round: Mapped[int] = mapped_column(default=0, server_default="0")
+    turn: Mapped[int] = mapped_column(default=0, server_default="0")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    effects: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class Combatant(Timestamped, Base):
+    """A character sheet in an encounter, with its initiative and the tie-breakers."""
+
+    __tablename__ = "combatants"
+    __table_args__ = (UniqueConstraint("encounter_id", "character_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id", ondelete="CASCADE"))
+    # A deleted sheet leaves the fight with it.
+    character_id: Mapped[int] = mapped_column(
+        ForeignKey("characters.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    initiative: Mapped[int | None] = mapped_column(default=None)
+    modifier: Mapped[int] = mapped_column()
+    dexterity: Mapped[int] = mapped_column()
+    tiebreak: Mapped[int | None] = mapped_column(default=None)
+    order: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Created by init add MONSTER: its sheet is deleted when it leaves the fight.
+    monster: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    roll: Mapped[dict[str, Any] | None] = mapped_column(default=None)
 
 
 INTERACTION_KINDS = ("command", "component")
