@@ -31,7 +31,9 @@ def test_the_package_ships_334_monsters_and_the_licence() -> None:
     assert monster_names() == sorted(monster_names(), key=str.casefold)
     assert "Permission is hereby granted" in (data / "LICENSE-5e-database.md").read_text()
     attribution = (data / "README.md").read_text()
-    assert "licensed under the Creative Commons Attribution 4.0 International License" in attribution
+    assert (
+        "licensed under the Creative Commons Attribution 4.0 International License" in attribution
+    )
 
 
 def test_goblin() -> None:
