@@ -181,24 +181,36 @@ async def check_database(
 async def _probe(
     app: HealthContext, *, within: float | None, prepare: bool
 ) -> tuple[DatabaseCheck, Database | None]:
-    from adventorator.storage import migrate
+    from adventorator.storage import schema
 
     try:
         async with asyncio.timeout(within):
             upgrade = prepare and app.settings.is_embedded_default
             database = await app.database(check_schema=upgrade)
             start = time.perf_counter()
-            revisions = await migrate.current_revisions(database)  # also proves the connection
+            revisions = await schema.recorded_revisions(database)  # also proves the connection
             elapsed = (time.perf_counter() - start) * 1000
-            state = await migrate.schema_state(database)
+            state = await _schema_state(database, revisions)
     except AdventoratorError as error:
         return DatabaseCheck(problem=error.message), None
     except TimeoutError:
         return DatabaseCheck(problem=f"no answer within {within:g} s"), None
     check = DatabaseCheck(
-        where=database.describe(), elapsed_ms=elapsed, schema=state.value, revisions=revisions
+        where=database.describe(), elapsed_ms=elapsed, schema=state, revisions=revisions
     )
     return check, database
+
+
+async def _schema_state(database: Database, revisions: tuple[str, ...]) -> str:
+    # At head (every poll of a healthy server) needs no Alembic; anything else
+    # is rare, and Alembic's script directory tells behind from newer or foreign.
+    from adventorator.storage.migrations import HEAD_REVISION
+
+    if revisions == (HEAD_REVISION,):
+        return "current"
+    from adventorator.storage import migrate
+
+    return (await migrate.schema_state(database)).value
 
 
 # adv doctor ---------------------------------------------------------------

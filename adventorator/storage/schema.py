@@ -18,11 +18,10 @@ from adventorator.storage.migrations import HEAD_REVISION
 _UNDEFINED_TABLE = "42P01"  # Postgres SQLSTATE
 
 
-async def is_at_head(database: Database) -> bool:
-    """Whether the database records exactly the head revision (one query).
+async def recorded_revisions(database: Database) -> tuple[str, ...]:
+    """The revisions ``alembic_version`` records, in one query (empty: no such table).
 
-    A missing ``alembic_version`` table is simply "not at head"; any other
-    failure (a damaged file, an unreachable server) raises as one-line
+    Any other failure (a damaged file, an unreachable server) raises as a one-line
     DatabaseError, as every other query does.
     """
     async with database.connection_errors(), database.engine.connect() as connection:
@@ -30,9 +29,14 @@ async def is_at_head(database: Database) -> bool:
             result = await connection.execute(text("SELECT version_num FROM alembic_version"))
         except exc.DBAPIError as error:
             if _is_missing_table(error):
-                return False
+                return ()
             raise
-        return [row[0] for row in result] == [HEAD_REVISION]
+        return tuple(row[0] for row in result)
+
+
+async def is_at_head(database: Database) -> bool:
+    """Whether the database records exactly the head revision (one query)."""
+    return await recorded_revisions(database) == (HEAD_REVISION,)
 
 
 async def ensure_schema(database: Database, *, auto_upgrade: bool) -> None:
