@@ -9,6 +9,9 @@ Player input, character names, notes and model output are stored as given
   Line breaks and tabs stay.
 - ``escape_rich`` additionally escapes rich console markup (``[bold]``,
   ``[link=...]``), for text placed inside a renderable that rich parses.
+- ``escape_markdown`` additionally escapes Discord markdown (``*bold*``,
+  ``_italic_``, ``~~strike~~``, ``||spoiler||``, headings, quotes, links,
+  code, mentions), for user text placed in a message Discord renders.
 
 Names are stricter: ``name_problem`` says why a name may not be stored at all
 (a control, format or invisible-only name).
@@ -51,6 +54,23 @@ def escape_rich(text: str) -> str:
     from rich.markup import escape
 
     return escape(clean(text))
+
+
+# Discord markdown: these characters restyle text wherever they stand (links
+# need ``[``); these others only at the start of a line (quote, heading,
+# subtext, list). A backslash before ASCII punctuation shows it as itself.
+_MARKDOWN_ANYWHERE = re.compile(r"([\\*_~`|\[\]])")
+_MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([>#+-])", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """``clean`` text, with every Discord markdown character backslash-escaped.
+
+    ``Sir_Reginald ~the~ *Bold*`` shows as itself instead of restyling the
+    line, ``[x](https://...)`` is not a link, and a backslash stays a backslash.
+    """
+    escaped = _MARKDOWN_ANYWHERE.sub(r"\\\1", clean(text))
+    return _MARKDOWN_LINE_START.sub(r"\1\\\2", escaped)
 
 
 def unsafe_characters(text: str) -> list[str]:

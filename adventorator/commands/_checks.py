@@ -16,21 +16,26 @@ from adventorator.rules.dice import DiceStatsError
 from adventorator.rules.srd import Ability, Skill, parse_ability, parse_skill
 
 if TYPE_CHECKING:
+    from adventorator.commands._syntax import Syntax
     from adventorator.rules import Ruleset
     from adventorator.rules.condition_effects import RollEffect
 
 T = TypeVar("T")
 
 
-def check_target(options: CheckOptions) -> tuple[CheckKind, Ability | None, Skill | None]:
+def check_target(
+    options: CheckOptions, syntax: Syntax
+) -> tuple[CheckKind, Ability | None, Skill | None]:
     """What is rolled: the kind, and the ability and skill named by the flags."""
+    save, skill_flag = (syntax.name(name, command="check") for name in ("save", "skill"))
     if options.save and options.skill:
-        raise InputError("--save and --skill cannot be combined: a save uses no skill")
+        raise InputError(f"{save} and {skill_flag} cannot be combined: a save uses no skill")
     skill = parse_skill(options.skill) if options.skill else None
     named = options.save or options.ability
     ability = parse_ability(named) if named else None
     if skill is None and ability is None:
-        raise InputError("say what to check: --ability, --skill or --save")
+        ability_flag = syntax.name("ability", command="check")
+        raise InputError(f"say what to check: {ability_flag}, {skill_flag} or {save}")
     kind = CheckKind.SAVE if options.save else CheckKind.SKILL if skill else CheckKind.ABILITY
     return kind, ability, skill
 
@@ -39,13 +44,17 @@ def bonus_dice(options: CheckOptions) -> tuple[BonusDice, ...]:
     return (BonusDice(options.bonus, "bonus"),) if options.bonus else ()
 
 
-def manual_check(options: CheckOptions, ruleset: Ruleset) -> CheckInput:
+def manual_check(options: CheckOptions, ruleset: Ruleset, syntax: Syntax) -> CheckInput:
     """The CheckInput described by the flags alone (manual mode), under ``ruleset``."""
     if options.score is None:
-        raise InputError("manual mode needs the ability score: add --score N")
+        score = syntax.option("score", "N", command="check")
+        raise InputError(f"manual mode needs the ability score: add {score}")
     if options.character:
-        raise InputError("--character and --score cannot be combined: pick a sheet or manual stats")
-    kind, ability, skill = check_target(options)
+        character, score = (syntax.name(n, command="check") for n in ("character", "score"))
+        raise InputError(
+            f"{character} and {score} cannot be combined: pick a sheet or manual stats"
+        )
+    kind, ability, skill = check_target(options, syntax)
     proficiency = (
         Proficiency.EXPERTISE
         if options.expertise
@@ -111,7 +120,8 @@ async def check_reply(
         text, markdown = condition_lines(result, effect)
     if odds:
         if result.dc is None:
-            raise InputError("--odds needs a --dc to beat")
+            flags = [invocation.syntax.name(n, command="check") for n in ("odds", "dc")]
+            raise InputError(f"{flags[0]} needs a {flags[1]} to beat")
         ruleset, check = invocation.ruleset, result.check
         chance = await off_loop(lambda: ruleset.success_chance(check), what="Exact odds")
         if effect is not None and effect.auto_fail:

@@ -25,7 +25,8 @@ async def add_combatant(
     invocation: Invocation, name: str, init: int | None, count: int | None, hp: str
 ) -> Reply:
     if hp not in HP_MODES:
-        raise InputError(f"--hp must be avg or roll, got {hp!r}")
+        flag = invocation.syntax.name("hp", command="init add")
+        raise InputError(f"{flag} must be avg or roll, got {hp!r}")
     ids = await invocation.app.resolve(invocation.identity)
     wants_monster = count is not None or hp != "avg"
     character = None if wants_monster else await _character(invocation, ids.campaign_id, name)

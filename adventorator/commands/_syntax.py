@@ -60,6 +60,12 @@ class Syntax:
             return flag
         return f"{flag} '{value}'" if value.startswith("<") else f"{flag} {value}"
 
+    def name(self, option: str, *, command: str | None = None) -> str:
+        """An option named in a message: ``--save`` / ``save:`` (``--adv`` from the registry)."""
+        if self.client == "discord":
+            return f"{option}:"
+        return self.option(option, command=command)
+
     def usage(self, name: str, options: Iterable[str] = ()) -> str:
         """The command with the given options and their placeholders, in registry order.
 

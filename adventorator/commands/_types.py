@@ -48,7 +48,9 @@ class Reply:
     when it differs; ``rich`` builds a terminal renderable lazily, so handlers
     never import rich; ``data`` is what ``--json`` prints. ``transcript_ids``
     are the transcript lines the command wrote (marked if a client cannot
-    deliver the reply).
+    deliver the reply). ``fit`` renders the markdown again within a number of
+    characters, answer first (a client with a message limit calls it when the
+    markdown is longer).
     """
 
     text: str
@@ -59,6 +61,7 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     exit_code: int = 0
     transcript_ids: tuple[int, ...] = ()
+    fit: Callable[[int], str] | None = None
 
 
 class Invocation:

@@ -55,11 +55,11 @@ async def check(invocation: Invocation, options: CheckOptions) -> Reply:
 
     effect = None
     if uses_manual_stats(options):
-        check_input = manual_check(options, invocation.ruleset)
+        check_input = manual_check(options, invocation.ruleset, invocation.syntax)
     else:
         from adventorator.commands._characters import character_for
 
-        kind, ability, skill = check_target(options)
+        kind, ability, skill = check_target(options, invocation.syntax)
         record = await character_for(invocation, options.character)
         check_input = record.sheet.check_input(
             invocation.ruleset,

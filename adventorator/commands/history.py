@@ -36,7 +36,8 @@ async def history(invocation: Invocation, options: HistoryOptions) -> Reply:
     from adventorator.errors import InputError
 
     if not 1 <= options.limit <= HISTORY_MAX:
-        raise InputError(f"--limit must be 1-{HISTORY_MAX}, got {options.limit}")
+        limit = invocation.syntax.name("limit", command="history")
+        raise InputError(f"{limit} must be 1-{HISTORY_MAX}, got {options.limit}")
     ids = await invocation.app.lookup(invocation.identity)
     events = await (await invocation.app.play_state()).history(ids.campaign_id, limit=options.limit)
     lines = [

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from adventorator.commands._characters import character_for
 from adventorator.commands._types import CommandSpec, Invocation, Reply, option
 from adventorator.errors import InputError
+from adventorator.text import escape_markdown
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -77,7 +78,9 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
         lines = [checked[0]] if turn.check is not None else []
         lines += [f"({note})" for note in turn.notes]
         lines.append(f"{turn.narration}{label}")
-    markdown_lines = list(lines)
+    # Discord: the narration and its notes are model text, never markup (the
+    # rejection and the notice are our wording, with commands in code spans).
+    markdown_lines = list(lines) if turn.rejected else [escape_markdown(x) for x in lines]
     if turn.check is not None and not turn.rejected:
         markdown_lines[0] = checked[1]
     if turn.notice:
@@ -112,15 +115,39 @@ async def transcript_show(invocation: Invocation, options: TranscriptOptions) ->
     ids = await invocation.app.lookup(invocation.identity)  # a read: creates no rows
     service = await invocation.app.transcripts()
     lines = [] if ids.scene_id is None else await service.recent(ids.scene_id, limit=options.limit)
-    text = "\n".join(
-        f"[{line.created_at:%Y-%m-%d %H:%M}] {line.role}"
-        f"{'' if line.status == 'ok' else f' ({line.status})'}: {line.content}"
+    shown = [
+        (
+            f"[{line.created_at:%Y-%m-%d %H:%M}] {line.role}"
+            f"{'' if line.status == 'ok' else f' ({line.status})'}: ",
+            line.content,
+        )
         for line in lines
-    )
+    ]
+    text = "\n".join(head + said for head, said in shown)
+    # Discord: what was said is user (or model) text, never markup.
+    marked = [escape_markdown(head + said) for head, said in shown]
     return Reply(
         text=text or "Nothing has happened in this scene yet.",
+        markdown="\n".join(marked) or None,
         data={"entries": [line.to_json() for line in lines]},
+        fit=lambda limit: newest_lines(marked, limit),
     )
+
+
+def newest_lines(lines: list[str], limit: int) -> str:
+    """The newest of ``lines`` that fit in ``limit`` characters, oldest first, after a count."""
+    kept: list[str] = []
+    used = 40  # the "… N earlier lines" header
+    for line in reversed(lines):
+        if used + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    if not kept and lines:  # one line longer than the limit: its end is the newest part
+        kept = [lines[-1][: limit - used - 1] + "…"]
+    earlier = len(lines) - len(kept)
+    head = [f"… {earlier} earlier lines not shown"] if earlier else []
+    return "\n".join(head + kept[::-1])
 
 
 SPECS = (

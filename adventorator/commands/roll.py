@@ -53,7 +53,8 @@ async def roll(invocation: Invocation, options: RollOptions) -> Reply:
     if options.stats:
         return _stats_reply(options.expr, advantage)
     if not 1 <= options.times <= MAX_TIMES:
-        raise InputError(f"--times must be between 1 and {MAX_TIMES}, got {options.times}")
+        times = invocation.syntax.name("times", command="roll")
+        raise InputError(f"{times} must be between 1 and {MAX_TIMES}, got {options.times}")
     tree, limits = _reply_plan(options.expr, options.times)
     results = [
         dice.roll(tree, rng=invocation.rng, advantage=advantage, limits=limits)
@@ -74,11 +75,13 @@ async def roll(invocation: Invocation, options: RollOptions) -> Reply:
             markdown=markdowns[0] + hidden,
             rich=lambda: _rich_lines(results),
             data=rolls[0],
+            fit=lambda limit: _fitted_markdown(results, limit),
         )
     return Reply(
         text="\n".join(texts) + hidden,
         markdown="\n".join(markdowns) + hidden,
         rich=lambda: _rich_lines(results),
+        fit=lambda limit: _fitted_markdown(results, limit),
         data={
             "expression": results[0].expression,
             "times": len(results),
@@ -134,6 +137,19 @@ def _hidden_line(room: dice.Room) -> str:
     return f"\n… {room.hidden:,} more dice not shown (at most {REPLY_DICE_SHOWN} per reply)"
 
 
+def _fitted_markdown(results: list[dice.RollResult], limit: int) -> str:
+    """The markdown within ``limit`` characters, the total first: a message too long to show.
+
+    The dice get what room is left after the totals (``… N more dice``).
+    """
+    totals = ", ".join(f"`{result.total}`" for result in results)
+    head = f"**{'Total' if len(results) == 1 else 'Totals'}**: {totals}"
+    room = dice.Room(dice=REPLY_DICE_SHOWN // 4, chars=max(limit - len(head) - 100, 0))
+    lines = [dice.render_markdown(result, room=room) for result in results]
+    hidden = f"\n… {room.hidden:,} more dice not shown" if room.hidden else ""
+    return "\n".join([head, *lines]) + hidden
+
+
 def _rich_lines(results: list[dice.RollResult]) -> Any:
     from rich.console import Group
     from rich.text import Text
@@ -151,8 +167,7 @@ def _stats_reply(expression: str, advantage: dice.Advantage) -> Reply:
     dist = dice.distribution(tree)
     chart = dice.render_distribution(dist, rows=REPLY_CHART_ROWS)
     summary = (
-        f"{tree.text}: min {dist.min}, max {dist.max}, "
-        f"mean {dist.mean:.3f}, stdev {dist.stdev:.3f}"
+        f"{tree.text}: min {dist.min}, max {dist.max}, mean {dist.mean:.3f}, stdev {dist.stdev:.3f}"
     )
     rows = dice.buckets(dist, REPLY_PMF_ENTRIES)
     return Reply(

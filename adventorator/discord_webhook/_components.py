@@ -55,6 +55,11 @@ class Buttons:
             self.followups.defer(ctx, choice.command, run, edit_component=True)
             return Handled({"type": render.DEFERRED_UPDATE_MESSAGE}, spec.name, "deferred")
         ran = await self.runner.choice(ctx, choice)
+        if ran.data.get("flags"):  # private: a new ephemeral message, not an edit of a public one
+            return Handled(render.respond(ran.data), choice.command, ran.outcome)
+        if ran.files:  # a file cannot ride on the HTTP response: edit the message after
+            self.followups.send(ctx, choice.command, ran, edit_component=True)
+            return Handled({"type": render.DEFERRED_UPDATE_MESSAGE}, choice.command, "deferred")
         return Handled(render.update(ran.data), choice.command, ran.outcome)
 
     async def _pick(self, ctx: InteractionContext, origin_id: str, number: int) -> Choice | Handled:

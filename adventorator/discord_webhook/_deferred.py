@@ -75,6 +75,22 @@ class FollowUps:
         """
         self.spawn(self._later(ctx, command, run, edit_component=edit_component))
 
+    def send(
+        self,
+        ctx: InteractionContext,
+        command: str,
+        ran: Ran,
+        *,
+        edit_component: bool = False,
+        private_deferral: bool = False,
+    ) -> None:
+        """Deliver a result already computed (one with files) in the background."""
+        self.spawn(
+            self.deliver(
+                ctx, command, ran, edit_component=edit_component, private_deferral=private_deferral
+            )
+        )
+
     async def _later(
         self,
         ctx: InteractionContext,
@@ -96,17 +112,38 @@ class FollowUps:
         await self.deliver(ctx, command, ran, edit_component=edit_component)
 
     async def deliver(
-        self, ctx: InteractionContext, command: str, ran: Ran, *, edit_component: bool
+        self,
+        ctx: InteractionContext,
+        command: str,
+        ran: Ran,
+        *,
+        edit_component: bool,
+        private_deferral: bool = False,
     ) -> None:
-        """Send a deferred result; on failure log it and mark its transcript lines."""
+        """Send a deferred result; on failure log it and mark its transcript lines.
+
+        A private result of a click is a new ephemeral follow-up: editing the
+        public message that held the buttons would show it to everyone.
+        """
         api = self.api
         delivered = False
+        at = ctx.received_at
         try:
-            if api is not None and edit_component:
+            if api is not None and edit_component and ran.data.get("flags"):
+                delivered = await api.follow_up(ctx.token, ran.data, received_at=at)
+            elif api is not None and edit_component:
                 data = render.update(ran.data)["data"]
-                delivered = await api.edit_original(ctx.token, data, received_at=ctx.received_at)
+                delivered = await api.edit_original(
+                    ctx.token, data, received_at=at, files=ran.files
+                )
             elif api is not None:
-                delivered = await api.deliver(ctx.token, ran.data, received_at=ctx.received_at)
+                delivered = await api.deliver(
+                    ctx.token,
+                    ran.data,
+                    received_at=at,
+                    files=ran.files,
+                    private_deferral=private_deferral,
+                )
         except Exception:  # whatever Discord answered, the lines must still be marked
             log.exception("delivering /%s (interaction %s) failed", command, ctx.id)
         self.metrics.followups.labels("delivered" if delivered else "failed").inc()

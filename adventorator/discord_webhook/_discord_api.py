@@ -15,18 +15,22 @@ follow-up nor hang ``adv discord register``.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from adventorator import __version__
 from adventorator.errors import AdventoratorError
 from adventorator.text import clean_line
+
+if TYPE_CHECKING:
+    from adventorator.discord_webhook._render import File
 
 log = logging.getLogger("adventorator.discord")
 
@@ -40,6 +44,9 @@ MAX_REGISTER_ATTEMPTS = 5
 DEFAULT_RETRY_AFTER_S = 1.0
 MAX_RETRY_AFTER_S = 30.0
 """The longest wait any 429 gets; Discord's own are seconds (a token lasts 15 minutes)."""
+PRIVATE_UNDELIVERED = (
+    "The answer is private and could not be delivered privately; please try again."
+)
 _SECONDS = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?")  # a Retry-After header, ASCII only
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -116,35 +123,78 @@ class InteractionAPI:
         self._application_id = application_id
         self._sleep = sleep
 
-    async def deliver(self, token: str, data: dict[str, Any], *, received_at: float) -> bool:
+    async def deliver(
+        self,
+        token: str,
+        data: dict[str, Any],
+        *,
+        received_at: float,
+        files: Sequence[File] = (),
+        private_deferral: bool = False,
+    ) -> bool:
         """Replace the deferred "thinking…" with ``data``; False when it could not be delivered.
 
-        An ephemeral message cannot be made by editing a public deferral, so
-        the deferral is deleted and the message sent as an ephemeral follow-up.
+        A message's ephemeral state is fixed when it is created: the deferral's
+        flags decide it, and an edit (or a follow-up posted while the deferral
+        is still loading, which Discord turns into an edit) cannot change it.
+        So an ephemeral result of a public deferral deletes the deferral first
+        and is then posted as a new ephemeral follow-up; if the deletion fails
+        the result is not posted (it would show publicly), and the deferral
+        says why instead. ``private_deferral``: the deferral was ephemeral
+        already, so the result simply edits it.
         """
         deadline = received_at + TOKEN_LIFETIME_S - TOKEN_MARGIN_S
-        if data.get("flags"):
-            # Even if the deferral cannot be deleted, the result is still sent.
-            await self._send("DELETE", "/messages/@original", None, token, deadline)
-            return await self._send("POST", "", data, token, deadline)
-        return await self._send("PATCH", "/messages/@original", data, token, deadline)
+        if data.get("flags") and not private_deferral:
+            if not await self._send("DELETE", "/messages/@original", None, token, deadline):
+                note = {"content": PRIVATE_UNDELIVERED, "allowed_mentions": {"parse": []}}
+                await self._send("PATCH", "/messages/@original", note, token, deadline)
+                return False
+            return await self._send("POST", "", data, token, deadline, files)
+        return await self._send("PATCH", "/messages/@original", data, token, deadline, files)
 
-    async def edit_original(self, token: str, data: dict[str, Any], *, received_at: float) -> bool:
+    async def follow_up(self, token: str, data: dict[str, Any], *, received_at: float) -> bool:
+        """A new follow-up message (its flags hold: it is created, not edited).
+
+        Only after a component's DEFERRED_UPDATE_MESSAGE or a finished
+        response: right after a DEFERRED_CHANNEL_MESSAGE Discord would turn it
+        into an edit of the deferral.
+        """
+        deadline = received_at + TOKEN_LIFETIME_S - TOKEN_MARGIN_S
+        return await self._send("POST", "", data, token, deadline)
+
+    async def edit_original(
+        self,
+        token: str,
+        data: dict[str, Any],
+        *,
+        received_at: float,
+        files: Sequence[File] = (),
+    ) -> bool:
         """Edit the message that held a component (after a DEFERRED_UPDATE_MESSAGE)."""
         deadline = received_at + TOKEN_LIFETIME_S - TOKEN_MARGIN_S
-        return await self._send("PATCH", "/messages/@original", data, token, deadline)
+        return await self._send("PATCH", "/messages/@original", data, token, deadline, files)
 
     async def _send(
-        self, method: str, suffix: str, body: dict[str, Any] | None, token: str, deadline: float
+        self,
+        method: str,
+        suffix: str,
+        body: dict[str, Any] | None,
+        token: str,
+        deadline: float,
+        files: Sequence[File] = (),
     ) -> bool:
-        """One request, retried; logs name the route, never the URL (it holds the token)."""
+        """One request, retried; logs name the route, never the URL (it holds the token).
+
+        With ``files`` the body is multipart: ``payload_json`` and one
+        ``files[n]`` part per file, as Discord's "Uploading Files" describes.
+        """
         path = f"/webhooks/{self._application_id}/{token}{suffix}"
         route = f"{method} /webhooks/<application>/<token>{suffix}"
         attempt = 0
         while True:
             attempt += 1
             try:
-                response = await self._client.request(method, path, json=body)
+                response = await self._request(method, path, body, files)
             except httpx.HTTPError as error:
                 wait, why = backoff(attempt), f"{type(error).__name__}"
             else:
@@ -163,6 +213,18 @@ class InteractionAPI:
                 return False
             log.info("%s: %s; retry in %.2f s", route, why, wait)
             await self._sleep(wait)
+
+    async def _request(
+        self, method: str, path: str, body: dict[str, Any] | None, files: Sequence[File]
+    ) -> httpx.Response:
+        if not files:
+            return await self._client.request(method, path, json=body)
+        parts = [
+            (f"files[{n}]", (file.name, file.data, file.content_type))
+            for n, file in enumerate(files)
+        ]
+        payload = json.dumps(body or {}, separators=(",", ":"), ensure_ascii=False)
+        return await self._client.request(method, path, data={"payload_json": payload}, files=parts)
 
 
 async def register_commands(

@@ -43,6 +43,7 @@ class Ran:
     data: dict[str, Any]
     outcome: str
     reply: Reply | None = None
+    files: tuple[render.File, ...] = ()  # sent with the message, so never inline (multipart)
 
 
 class Runner:
@@ -66,7 +67,7 @@ class Runner:
         """Run a slash command; its buttons (if any) point back at this interaction."""
         invocation = self.invocation(ctx)
         return await self._guarded(
-            f"/{spec.name}", ctx, lambda: spec.handler(invocation, options), buttons_for=ctx.id
+            spec.name, ctx, lambda: spec.handler(invocation, options), buttons_for=ctx.id
         )
 
     async def choice(self, ctx: InteractionContext, choice: Choice) -> Ran:
@@ -74,13 +75,11 @@ class Runner:
         from adventorator.commands.planning import run_choice
 
         invocation = self.invocation(ctx)
-        return await self._guarded(
-            f"choice {choice.command}", ctx, lambda: run_choice(invocation, choice)
-        )
+        return await self._guarded(choice.command, ctx, lambda: run_choice(invocation, choice))
 
     async def _guarded(
         self,
-        label: str,
+        command: str,
         ctx: InteractionContext,
         work: Callable[[], Awaitable[Reply]],
         *,
@@ -93,6 +92,7 @@ class Runner:
                 self.metrics.pool_exhausted.inc()
             return Ran(render.error_message(error), "error")
         except Exception:
-            log.exception("%s failed (interaction %s)", label, ctx.id)
+            log.exception("/%s failed (interaction %s)", command, ctx.id)
             return Ran(render.notice(INTERNAL_ERROR), "failed")
-        return Ran(render.message(reply, interaction_id=buttons_for), "ok", reply)
+        data = render.message(reply, interaction_id=buttons_for, command=command)
+        return Ran(data, "ok", reply, render.files_of(reply, command=command))

@@ -24,7 +24,7 @@ from adventorator.errors import AdventoratorError, InputError
 
 if TYPE_CHECKING:
     from adventorator.discord_webhook._deferred import FollowUps
-    from adventorator.discord_webhook._handled import Runner
+    from adventorator.discord_webhook._handled import Ran, Runner
     from adventorator.discord_webhook._idempotency import Claims
     from adventorator.discord_webhook._payload import InteractionContext
 
@@ -58,9 +58,22 @@ class SlashCommands:
         if replayed is not None:
             return replayed
         ran = await self.runner.command(ctx, spec, options)
+        if ran.files:
+            return await self._with_files(ctx, spec, ran)
         response = render.respond(ran.data)
         await self.claims.finish(ctx.id, response=response, meta=choices_meta(ran.reply))
         return Handled(response, spec.name, ran.outcome)
+
+    async def _with_files(self, ctx: InteractionContext, spec: CommandSpec, ran: Ran) -> Handled:
+        """A message with a file cannot be the HTTP response (Discord accepts JSON there).
+
+        So it is acknowledged with a deferral of the same ephemeral state,
+        which the file's message then edits (multipart), as a follow-up.
+        """
+        deferral = render.deferral(private=bool(ran.data.get("flags")))
+        await self.claims.finish(ctx.id, response=deferral, meta=choices_meta(ran.reply))
+        self.followups.send(ctx, spec.name, ran, private_deferral=bool(ran.data.get("flags")))
+        return Handled(deferral, spec.name, "deferred")
 
     async def _with_attachment(self, ctx: InteractionContext, call: CommandCall) -> dict[str, Any]:
         """The options, with an attached file's text as the ``json`` document."""
@@ -73,7 +86,7 @@ class SlashCommands:
         return {**call.args, "json": text}
 
     async def _deferred(self, ctx: InteractionContext, spec: CommandSpec, options: Any) -> Handled:
-        deferral = {"type": render.DEFERRED_CHANNEL_MESSAGE}
+        deferral = render.deferral(private=False)
         replayed = await self.claims.claim(
             ctx, kind="command", command=spec.name, response=deferral
         )
@@ -90,6 +103,9 @@ class SlashCommands:
         this one, both compute, one claim wins, and both answer with its result.
         """
         ran = await self.runner.command(ctx, spec, options)
+        if ran.files:  # claimed like any command, then sent as a follow-up
+            replayed = await self.claims.claim(ctx, kind="command", command=spec.name)
+            return replayed if replayed is not None else await self._with_files(ctx, spec, ran)
         response = render.respond(ran.data)
         replayed = await self.claims.claim(
             ctx,

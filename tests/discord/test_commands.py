@@ -79,9 +79,8 @@ async def test_sheets_characters_checks_and_transcript(webhook: Webhook) -> None
     save = await send(command("check", {"save": "dex", "advantage": True}))
     assert "saving throw" in content(save.json()).lower()
 
-    schema = (await send(command("sheet", sub="schema"))).json()
-    assert len(content(schema)) == 2000
-    assert content(schema).endswith("…")
+    # Too long for a message: the whole document as a file (tests/discord/test_long_output.py).
+    assert (await send(command("sheet", sub="schema"))).json() == {"type": 5}
 
     empty = (await send(command("transcript", {"limit": 5}, sub="show"))).json()
     assert content(empty) == "Nothing has happened in this scene yet."
