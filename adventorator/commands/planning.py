@@ -32,12 +32,14 @@ from adventorator.errors import InputError
 from adventorator.limits import PLAN_LABEL_CHARS, PROPOSAL_NAME_CHARS
 from adventorator.llm.bounds import shorten
 from adventorator.play.offline_planner import UNKNOWN
+from adventorator.play.proposals import plan_name
 
 if TYPE_CHECKING:
     from adventorator.play.proposals import PlanAlternative, PlannerOutput
 
 __all__ = [
     "EXIT_AMBIGUOUS",
+    "EXIT_NEEDS_ARGUMENTS",
     "EXIT_REJECTED",
     "PlanReply",
     "catalogue_text",
@@ -55,6 +57,13 @@ log = logging.getLogger("adventorator.commands.planning")
 Status = Literal["executed", "needs_arguments", "ambiguous", "rejected"]
 EXIT_AMBIGUOUS = 3
 EXIT_REJECTED = 2
+# Nothing ran because an argument is missing: a usage mistake, as for a typed command.
+EXIT_NEEDS_ARGUMENTS = 2
+_EXIT_CODES = {
+    "ambiguous": EXIT_AMBIGUOUS,
+    "rejected": EXIT_REJECTED,
+    "needs_arguments": EXIT_NEEDS_ARGUMENTS,
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class PlanReply:
     message: str
     choices: tuple[Choice, ...] = ()
     result: Reply | None = None
+    ignored: tuple[str, ...] = ()  # what the request asked for that the command cannot carry
 
     def to_reply(self, *, planner: str, notice: str | None) -> Reply:
         inner = self.result
@@ -82,20 +92,28 @@ class PlanReply:
             "result": None if inner is None or inner.data is None else dict(inner.data),
             "planner": planner,
             "notice": notice,
+            "ignored": list(self.ignored),
         }
         text = inner.text if inner is not None else self.message
         if self.choices:
             text += "\n" + "\n".join(f"  {n}. {c.label}" for n, c in enumerate(self.choices, 1))
         if notice:
             text = f"{notice}\n{text}"
+        markdown = None if inner is None else inner.markdown
+        rich = None if inner is None or self.status != "executed" else inner.rich
+        if self.ignored:  # said, never silently dropped; the plain text carries it
+            said = "ignored: " + "; ".join(self.ignored)
+            text = f"{text}\n{said}"
+            markdown = None if markdown is None else f"{markdown}\n{said}"
+            rich = None
         return Reply(
             text=text,
-            markdown=None if inner is None else inner.markdown,
-            rich=None if inner is None or self.status != "executed" else inner.rich,
+            markdown=markdown,
+            rich=rich,
             data=data,
             ephemeral=self.status != "executed" or (inner is not None and inner.ephemeral),
             choices=self.choices,
-            exit_code={"ambiguous": EXIT_AMBIGUOUS, "rejected": EXIT_REJECTED}.get(self.status, 0),
+            exit_code=_EXIT_CODES.get(self.status, 0),
             transcript_ids=() if inner is None else inner.transcript_ids,
         )
 
@@ -198,6 +216,7 @@ async def resolve_plan(
     spec = commands.get(plan.name)
     if spec is None:
         return _rejected(invocation, plan.name, plan.args)
+    optional, ignored = _plan_extras(plan)
     if plan.confidence < threshold and len(choices) > 1:
         return PlanReply(
             status="ambiguous",
@@ -205,16 +224,50 @@ async def resolve_plan(
             args=dict(plan.args),
             message=_ambiguous_message(invocation),
             choices=tuple(choices),
+            ignored=ignored,
         )
-    return await execute(invocation, plan.name, dict(plan.args))
+    return await execute(invocation, plan.name, dict(plan.args), optional=optional, ignored=ignored)
 
 
-async def execute(invocation: Invocation, name: str, args: dict[str, Any]) -> PlanReply:
-    """Validate ``args`` against the command's options and run its handler."""
+def _plan_extras(plan: PlannerOutput) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(options the plan may lose where the client lacks them, what it could not carry).
+
+    The offline planner sets both: "roll 4d6kh3 six times" on Discord rolls
+    once and says ``times`` was ignored, rather than refusing the roll.
+    """
+    extra = plan.model_extra or {}
+    optional, ignored = extra.get("optional"), extra.get("ignored")
+    names = frozenset(str(n) for n in optional) if isinstance(optional, list) else frozenset()
+    said = (
+        tuple(shorten(str(i), PLAN_LABEL_CHARS) for i in ignored[:5])
+        if isinstance(ignored, list)
+        else ()
+    )
+    return names, said
+
+
+async def execute(
+    invocation: Invocation,
+    name: str,
+    args: dict[str, Any],
+    *,
+    optional: frozenset[str] = frozenset(),
+    ignored: tuple[str, ...] = (),
+) -> PlanReply:
+    """Validate ``args`` against the command's options and run its handler.
+
+    An ``optional`` argument the client does not offer is dropped, and said in
+    ``ignored``; any other is refused (``missing_or_invalid``).
+    """
     spec = planner_commands(invocation.commands).get(name)
     if spec is None:
         return _rejected(invocation, name, args)
-    problem = missing_or_invalid(spec, args, invocation.syntax)
+    syntax = invocation.syntax
+    offered = planner_fields(spec, syntax)
+    for option in sorted(optional & set(args) - set(offered)):
+        value = args.pop(option)
+        ignored += (f"{option} {value}: {syntax.command(name)} has no {option} on {syntax.where}",)
+    problem = missing_or_invalid(spec, args, syntax)
     if problem is not None:
         missing, why = problem
         return PlanReply(
@@ -222,10 +275,18 @@ async def execute(invocation: Invocation, name: str, args: dict[str, Any]) -> Pl
             command=name,
             args=args,
             message=guidance(spec, invocation, missing, why),
+            ignored=ignored,
         )
     options = build_options(spec, args)
     result = await spec.handler(invocation, options)
-    return PlanReply(status="executed", command=name, args=args, message=result.text, result=result)
+    return PlanReply(
+        status="executed",
+        command=name,
+        args=args,
+        message=result.text,
+        result=result,
+        ignored=ignored,
+    )
 
 
 async def run_choice(invocation: Invocation, choice: Choice) -> Reply:
@@ -328,7 +389,7 @@ def _choices(plan: PlannerOutput, commands: dict[str, CommandSpec]) -> list[Choi
     readings: list[PlannerOutput | PlanAlternative] = [plan, *plan.alternatives[:3]]
     choices = []
     for reading in sorted(readings, key=lambda r: -r.confidence):
-        name = f"{reading.command} {reading.subcommand}" if reading.subcommand else reading.command
+        name = plan_name(reading.command, reading.subcommand)
         if name in commands:
             args = dict(reading.args)
             label = f"{name} " + " ".join(f"{k}={v!r}" for k, v in args.items())

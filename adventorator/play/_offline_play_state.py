@@ -26,7 +26,8 @@ _CONDITIONS = "|".join(sorted((*(c.value for c in Condition), "exhaustion", "exh
 _HP = r"(?:\s*(?:hp|hit\s*points?|points?))?"
 
 _HEAL = re.compile(
-    rf"^\s*(?:please\s+)?heals?\s+(?:{_NAME}\s+(?:for\s+|by\s+)?)??{_AMOUNT}{_HP}\s*[.!]?\s*$",
+    rf"^\s*(?:please\s+|i\s+)?heals?\s+(?:{_NAME}\s+(?:for\s+|by\s+)?)??{_AMOUNT}{_HP}"
+    r"\s*[.!]?\s*$",
     re.IGNORECASE,
 )
 _TAKE = re.compile(

@@ -376,9 +376,17 @@ STATE_CHANGES: tuple[tuple[re.Pattern[str], str], ...] = (
         _rx(
             r"heal(?:s|ed|ing)?\s+(?:myself|me|my\s+(?:wounds|hit\s*points|hp)|\d+|to\s+full"
             r"|completely|fully)",
-            r"regain(?:s|ed|ing)?\s+(?:\d+\s+|all\s+(?:my\s+)?)?(?:hp|hit\s*points?|health)",
+            r"(?:re)?gain(?:s|ed|ing)?\s+(?:\d+\s+|all\s+(?:my\s+)?)?(?:hp|hit\s*points?|health)",
         ),
         "heal",
+    ),
+    (
+        _rx(
+            r"(?:give|gives|gain|gains|gained|get|gets|got|find|finds|found)\s+(?:me\s+|myself\s+)?"
+            r"\d[\d,]*\s+(?:gold|gp|silver|sp|copper|cp|platinum|pp|electrum|ep|coins?)",
+            r"(?:give|gives)\s+(?:me|myself)\s+(?:a|an|the)\s+(?:magic\s+)?\w+",
+        ),
+        "items",
     ),
     (
         _rx(rf"(?:i\s+am|i'm|i\s+become|becomes?)\s+(?:now\s+)?(?:{_STATE_CONDITIONS})"),
@@ -395,4 +403,5 @@ STATE_KEYS: dict[str, str] = {
     **dict.fromkeys(("heal", "healing"), "heal"),
     **dict.fromkeys(("level", "xp", "experience"), "level"),
     **dict.fromkeys(("condition", "conditions", "exhaustion"), "condition"),
+    **dict.fromkeys(("gold", "money", "items", "inventory", "equipment"), "items"),
 }

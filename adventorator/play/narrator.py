@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from adventorator.errors import LLMError
 from adventorator.limits import PROPOSAL_NAME_CHARS, PROPOSAL_REASON_CHARS, TRANSCRIPT_LINE_CHARS
 from adventorator.llm.bounds import shorten
+from adventorator.play._outcomes import degree_of
 from adventorator.play.proposals import NARRATOR_ACTIONS, Narration, NarratorProposal
 from adventorator.rules.engine import CheckKind, CheckResult, Ruleset
 from adventorator.rules.srd import RulesError, parse_ability, parse_skill
@@ -129,6 +130,10 @@ def validate_proposal(proposal: NarratorProposal, words: CommandWords | None = N
         ability = parse_ability(proposal.ability).value if proposal.ability else None
     except RulesError as error:
         raise ProposalRejected(f"the narrator named {error}") from error
+    if kind is CheckKind.ABILITY and skill is not None:
+        # "A Dexterity (Stealth) check" is an ability check in 5e, and many models
+        # answer it so: the skill is kept (and the player's proficiency with it).
+        kind = CheckKind.SKILL
     if kind is CheckKind.SKILL and skill is None:
         raise ProposalRejected("the narrator proposed a skill check without a skill")
     if kind is not CheckKind.SKILL and ability is None:
@@ -186,7 +191,8 @@ async def run_orchestrator(
             # The character's conditions and exhaustion change the roll, as in `adv check`.
             check_input, effect = record.sheet.conditioned(check_input)
             result = ruleset.perform_check(check_input, rng=rng)
-        told = await narrator.narrate(player_text, result, valid.reason)
+        auto_fail = effect is not None and effect.auto_fail
+        told = await narrator.narrate(player_text, result, valid.reason, auto_fail=auto_fail)
     # Model text may hold a NUL, which Postgres cannot store; show what is stored.
     narration = shorten(told.replace("\x00", ""), TRANSCRIPT_LINE_CHARS)
 
@@ -194,7 +200,7 @@ async def run_orchestrator(
     if result is not None:
         checked = result.to_json() if effect is None else effect.annotate(result.to_json())
         meta = {"check": checked, "reason": valid.reason, "notes": list(valid.notes)}
-        entries.append(NewEntry("mechanics", result.text(), meta))
+        entries.append(NewEntry("mechanics", mechanics_line(result, auto_fail=auto_fail), meta))
     entries.append(NewEntry("narrator", narration, narrator.meta()))
     ids_written = await transcripts.record(
         entries,
@@ -353,17 +359,32 @@ class _Narrator:
                 self._fall_back(error)
         return offline_proposal(text, self._words)
 
-    async def narrate(self, text: str, result: CheckResult | None, reason: str) -> str:
+    async def narrate(
+        self, text: str, result: CheckResult | None, reason: str, *, auto_fail: bool = False
+    ) -> str:
+        """The telling of the engine's outcome, its degree included.
+
+        An automatic failure (a condition) is told as one, without the die:
+        the narration must not read the roll the engine ignored.
+        """
         from adventorator.llm import build_narration_messages
         from adventorator.play.offline_narrator import offline_narration
 
+        degree = None if result is None else degree_of(result, auto_fail=auto_fail)
+        success = None if result is None else (False if auto_fail else result.success)
         if self._llm is not None:
+            check_text = None
+            if result is not None:
+                check_text = (
+                    f"{result.check.title}: automatic failure" if auto_fail else result.text()
+                )
             messages = build_narration_messages(
                 player_text=text,
                 sheet_summary=self._summary,
-                check_text=None if result is None else result.text(),
-                success=None if result is None else result.success,
+                check_text=check_text,
+                success=success,
                 reason=reason,
+                degree=None if degree is None else degree.describe(),
             )
             try:
                 reply = await self._llm.complete_structured(
@@ -376,5 +397,16 @@ class _Narrator:
             player_text=text,
             character_name=self._sheet.name,
             check_title=None if result is None else result.check.title,
-            success=None if result is None else result.success,
+            success=success,
+            degree=degree,
         )
+
+
+def mechanics_line(result: CheckResult, *, auto_fail: bool) -> str:
+    """The transcript's mechanics line: the roll, and "automatic failure" when conditions rule."""
+    line = result.text()
+    if not auto_fail:
+        return line
+    if result.dc is not None:
+        line = line.removesuffix(": success" if result.success else ": failure")
+    return f"{line}: automatic failure"

@@ -7,10 +7,14 @@ next to the narration.
 
 ``offline_proposal`` rules, in order:
 
-1. **Check.** Keyword rules (``_offline_rules.RULES``) map action words to a
-   check: saving throws ("resist the poison" → CON, "dodge" → DEX, "resist the
-   charm" → WIS), skills ("sneak"/"hide"/"creep" → Stealth, "climb"/"jump"/
-   "swim"/"push" → Athletics, "lie"/"bluff" → Deception, "persuade"/
+1. **Check.** A check named outright wins: every SRD skill name ("roll
+   perception", "a DC 10 stealth check", "sleight of hand"), an ability with
+   "save"/"saving throw" ("a dex save") or "check" ("a strength check")
+   (``_offline_names.NAMED_RULES``). Otherwise keyword rules
+   (``_offline_rules.RULES``) map action words to a check: saving throws
+   ("resist the poison" → CON, "dodge" → DEX, "resist the charm" → WIS),
+   skills ("sneak"/"hide"/"creep" → Stealth, "climb"/"jump"/"swim"/"push" →
+   Athletics, "lie"/"bluff" → Deception, "persuade"/
    "convince" → Persuasion, "search"/"look for"/"inspect" → Investigation,
    "notice"/"spot"/"listen" → Perception, "pick the lock"/"pickpocket" →
    Sleight of Hand, "tumble"/"balance" → Acrobatics, "recall"/"know about" →
@@ -21,12 +25,13 @@ next to the narration.
    ability checks ("break down" → STR, "hold my breath" → CON, "solve" → INT,
    ...). The match that starts earliest in the text wins; on a tie, the
    earlier rule (more specific) wins.
-2. **DC.** The most specific difficulty word anywhere in the text: "nearly
-   impossible" 30, "very hard" 25, "trivial"/"very easy" 5, "hard" 20,
-   "easy" 10, "medium" 15; otherwise 15 (medium).
+2. **DC.** A number stated ("DC 12", "dc15") is the DC. Otherwise the most
+   specific difficulty word anywhere in the text: "nearly impossible" 30,
+   "very hard" 25, "trivial"/"very easy" 5, "hard" 20, "easy" 10,
+   "medium"/"moderate" 15; otherwise 15 (medium).
 0. **State changes are refused.** Text that would change play state ("I set
    my HP to 999", "I level up to 20", "I take 10 damage", "I heal myself",
-   "I am poisoned": ``_offline_rules.STATE_CHANGES``) is not narrated as done:
+   "I am poisoned", "give me 1000 gold": ``_offline_rules.STATE_CHANGES``) is not narrated as done:
    the proposal carries ``state_change`` and a reason naming the command to
    use, in the client's syntax, and ``narrator.validate_proposal`` rejects it
    (``state_refusal`` words any proposal that tries to change state).
@@ -45,6 +50,7 @@ import re
 from collections.abc import Iterable
 from typing import Protocol
 
+from adventorator.play._offline_names import NAMED_RULES, stated_dc
 from adventorator.play._offline_rules import (
     DIFFICULTY_RULES,
     KNOWLEDGE_TOPICS,
@@ -54,6 +60,7 @@ from adventorator.play._offline_rules import (
     TALK,
     Rule,
 )
+from adventorator.play._outcomes import TEMPLATES, Degree
 from adventorator.play.proposals import NarratorProposal
 from adventorator.rules.srd import DC_BY_DIFFICULTY, Ability, Skill
 
@@ -76,6 +83,7 @@ _CHANGES = {
     "heal": "hit points",
     "level": "the character's level",
     "condition": "a condition",
+    "items": "the character's money or items",
 }
 
 
@@ -102,16 +110,23 @@ class _CliWords:
         return " ".join([self.command(name), *(f"<{option}>" for option in options)])
 
 
-def _hint(kind: str, words: CommandWords) -> str:
-    """What to use instead, for one kind of state change."""
+def _hint(kind: str, words: CommandWords, amount: str | None = None) -> str:
+    """What to use instead, for one kind of state change (with the amount the text named)."""
+    if kind in ("damage", "heal") and amount is not None:
+        name = "damage" if kind == "damage" else "heal"
+        typed = f"{words.command(name)} {words.option('amount', amount, command=name)}"
+        return f"{'damage' if kind == 'damage' else 'healing'} goes through `{typed}`"
     through = (
         f"damage and healing go through `{words.command('damage')}` / `{words.command('heal')}`"
     )
     if kind == "hp":
-        setting = f"{words.command('hp')} {words.option('set', 'N', command='hp')}"
+        setting = f"{words.command('hp')} {words.option('set', amount or 'N', command='hp')}"
         return f"{through}, and `{setting}` sets hit points"
+    update = words.usage("sheet update", ["name", "json"])
     if kind == "level":
-        return f"a level changes on the sheet: `{words.usage('sheet update', ['name', 'json'])}`"
+        return f"a level changes on the sheet: `{update}`"
+    if kind == "items":
+        return f"money and items change on the sheet: `{update}`"
     if kind == "condition":
         added = words.usage("condition add", ["condition"])
         return f"conditions go through `{added}` / `{words.command('condition remove')}`"
@@ -137,14 +152,16 @@ def offline_proposal(player_text: str, words: CommandWords | None = None) -> Nar
     changed = _state_change(player_text)
     if changed is not None:
         kind, matched = changed
+        number = re.search(r"\d+", matched)
+        hint = _hint(kind, words or _CliWords(), number.group(0) if number else None)
         reason = (
-            f'"{matched}" would change {_CHANGES[kind]}, which the narrator does not do; '
-            f"{_hint(kind, words or _CliWords())}"
+            f'"{matched}" would change {_CHANGES[kind]}, which the narrator does not do; {hint}'
         )
+
         return NarratorProposal.model_validate(
             {"action": "none", "reason": _PREFIX + reason, STATE_CHANGE_KEY: kind}
         )
-    match = _first_match(player_text)
+    match = _first_match(player_text, NAMED_RULES) or _first_match(player_text, RULES)
     if match is None:
         if TALK.search(player_text):
             reason = "speech needs no roll"
@@ -153,12 +170,10 @@ def offline_proposal(player_text: str, words: CommandWords | None = None) -> Nar
         return NarratorProposal(action="none", reason=_PREFIX + reason)
     rule, matched = match
     skill = _knowledge_skill(player_text) if rule.knowledge else rule.skill
-    difficulty, dc_word = _difficulty(player_text)
-    dc = DC_BY_DIFFICULTY[difficulty]
     title = _title(rule.action, rule.ability, skill)
-    dc_source = f'"{dc_word}"' if dc_word else "no difficulty word, so the default"
     article = "an" if title[0] in "AEIOU" else "a"
-    reason = f'"{matched}" suggests {article} {title}; DC {dc} ({difficulty}: {dc_source})'
+    dc, dc_why = _dc(player_text)
+    reason = f'"{matched}" suggests {article} {title}; DC {dc} ({dc_why})'
     return NarratorProposal(
         action=rule.action,
         ability=rule.ability.value if rule.ability else None,
@@ -177,9 +192,9 @@ def _state_change(text: str) -> tuple[str, str] | None:
     return kind, " ".join(words.lower().split())
 
 
-def _first_match(text: str) -> tuple[Rule, str] | None:
+def _first_match(text: str, rules: tuple[Rule, ...]) -> tuple[Rule, str] | None:
     best: tuple[int, int, Rule, str] | None = None
-    for order, rule in enumerate(RULES):
+    for order, rule in enumerate(rules):
         found = rule.pattern.search(text)
         if found and (best is None or (found.start(), order) < best[:2]):
             best = (found.start(), order, rule, found.group(0))
@@ -193,6 +208,16 @@ def _knowledge_skill(text: str) -> Skill:
         if topic.search(text):
             return skill
     return Skill.HISTORY
+
+
+def _dc(text: str) -> tuple[int, str]:
+    """The DC and why: a number stated ("DC 12"), else the difficulty word, else medium."""
+    stated = stated_dc(text)
+    if stated is not None:
+        return stated[0], f'"{stated[1]}"'
+    difficulty, dc_word = _difficulty(text)
+    dc_source = f'"{dc_word}"' if dc_word else "no difficulty word, so the default"
+    return DC_BY_DIFFICULTY[difficulty], f"{difficulty}: {dc_source}"
 
 
 def _difficulty(text: str) -> tuple[str, str | None]:
@@ -213,21 +238,6 @@ def _title(action: str, ability: Ability | None, skill: Skill | None) -> str:
     return f"{ability.long} check"
 
 
-_SUCCESS = (
-    "{name} steadies, commits, and makes it look easy. {The_check} succeeds, and the way "
-    "forward opens.",
-    "For a breathless moment it could go either way, then it comes good: {the_check} succeeds "
-    "for {name}.",
-    "{name} moves with quiet confidence. {The_check} succeeds, and nothing stands in the way now.",
-    "It takes everything {name} has, but it works. {The_check} is a success.",
-)
-_FAILURE = (
-    "{name} gives it a real try, but it does not come together. {The_check} fails.",
-    "Something goes wrong at the worst moment: {the_check} fails, and the situation shifts "
-    "against {name}.",
-    "{name} falls short this time. {The_check} fails, though the story goes on.",
-    "Despite {name}'s best effort, it slips away. {The_check} is a failure.",
-)
 _NO_ROLL = (
     "{name} goes ahead; no roll is needed, and it simply happens.",
     "No dice this time: {name} does it, and the scene moves on.",
@@ -236,15 +246,27 @@ _NO_ROLL = (
 
 
 def offline_narration(
-    *, player_text: str, character_name: str, check_title: str | None, success: bool | None
+    *,
+    player_text: str,
+    character_name: str,
+    check_title: str | None,
+    success: bool | None,
+    degree: Degree | None = None,
 ) -> str:
     """Template narration of the engine's outcome: success, failure, or no roll (``None``).
 
-    The template is chosen by a stable hash (BLAKE2b) of the player's text, so the
-    same input always gives the same narration, in every process.
+    ``degree`` (``_outcomes.degree_of``) picks the templates by margin and
+    critical; without it, a clear success or failure is told. The template is
+    chosen by a stable hash (BLAKE2b) of the player's text, so the same input
+    always gives the same narration, in every process.
     """
     name = " ".join(character_name.split()) or "The adventurer"
-    templates: tuple[str, ...] = _NO_ROLL if success is None else _SUCCESS if success else _FAILURE
+    if success is None:
+        templates: tuple[str, ...] = _NO_ROLL
+    elif degree is not None:
+        templates = TEMPLATES[degree.bucket]
+    else:
+        templates = TEMPLATES["strong" if success else "clear_fail"]
     title = " ".join((check_title or "").split())
     the_check = f"the {title}" if title else "the attempt"
     template = templates[_stable_index(player_text, len(templates))]

@@ -16,13 +16,37 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from adventorator.play._offline_names import stated_dc
 from adventorator.play._offline_play_state import PLAY_STATE_RULES
+from adventorator.play._offline_rules import DIFFICULTY_RULES
 from adventorator.play.proposals import PlanAlternative, PlannerOutput
-from adventorator.rules.srd import Ability, Skill
+from adventorator.rules.srd import DC_BY_DIFFICULTY, Ability, Skill
 
 UNKNOWN = "unknown"  # no rule matched: the planner rejects it
+_CHECK_EXTRAS = ("advantage", "disadvantage", "dc")
 _DICE = re.compile(r"(?<![\w])(\d*\s*[dD]\s*(?:\d+|%)(?:[^\s,;]*)(?:\s*[-+*/]\s*[\w%()]+)*)")
-_TIMES = re.compile(r"\b(\d{1,9})\s*times\b", re.IGNORECASE)
+_NUMBERS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+_COUNTS = {word: n for n, word in enumerate(_NUMBERS, 1)} | {"twice": 2, "thrice": 3}
+_TIMES = re.compile(
+    r"\b(\d{1,9}|" + "|".join(w for w in _COUNTS if w not in ("twice", "thrice")) + r")\s*times\b"
+    r"|\b(twice|thrice)\b",
+    re.IGNORECASE,
+)
+_ADV = re.compile(r"\b(?:with\s+)?(?:advantage|adv)\b", re.IGNORECASE)
+_DIS = re.compile(r"\b(?:with\s+)?(?:disadvantage|dis)\b", re.IGNORECASE)
 _STATS = re.compile(
     r"\b(?:distribution|odds|chances?|stats|statistics|probabilit(?:y|ies))\b", re.IGNORECASE
 )
@@ -36,6 +60,13 @@ def _plan(
     return PlannerOutput(command=command, subcommand=sub, args=dict(args), confidence=confidence)
 
 
+def _with_ignored(plan: PlannerOutput, ignored: list[str]) -> PlannerOutput:
+    """The plan with what the text asked for that it cannot carry (``resolve_plan`` says it)."""
+    if not ignored:
+        return plan
+    return PlannerOutput.model_validate({**plan.model_dump(), "ignored": ignored})
+
+
 def _alt(command: str, sub: str | None, confidence: float, **args: object) -> PlanAlternative:
     return PlanAlternative(command=command, subcommand=sub, args=dict(args), confidence=confidence)
 
@@ -45,13 +76,56 @@ def _roll(text: str) -> PlannerOutput | None:
     stats = _STATS.search(text) is not None
     if match and (stats or re.search(r"\broll\b|^\s*\d*d\d", text, re.IGNORECASE)):
         args: dict[str, object] = {"expr": match.group(1).strip()}
-        times = _TIMES.search(text)
-        if times:  # the planner checks it against the option's clients and limits
-            args["times"] = int(times.group(1))
+        extras = _extras(text)
+        # The planner checks times against the option's clients and limits; where
+        # the client has no such option (Discord) it is dropped and said so.
+        ignored = _carry(args, extras, ("advantage", "disadvantage", "times"), "roll")
         if stats:
             args["stats"] = True
-        return PlannerOutput(command="roll", args=args, confidence=0.9)
+        plan = PlannerOutput.model_validate(
+            {"command": "roll", "args": args, "confidence": 0.9, "optional": ["times"]}
+        )
+        return _with_ignored(plan, ignored)
     return None
+
+
+def _extras(text: str) -> dict[str, tuple[object, str]]:
+    """What the text asks of a roll besides its dice: option -> (value, the words)."""
+    found: dict[str, tuple[object, str]] = {}
+    for option, pattern in (("advantage", _ADV), ("disadvantage", _DIS)):
+        words = pattern.search(text)
+        if words:
+            found[option] = (True, words.group(0).lower())
+    stated = stated_dc(text)
+    if stated is not None:
+        found["dc"] = stated
+    else:
+        for pattern, difficulty in DIFFICULTY_RULES:
+            words = pattern.search(text)
+            if words:
+                found["dc"] = (DC_BY_DIFFICULTY[difficulty], words.group(0).lower())
+                break
+    times = _TIMES.search(text)
+    if times:
+        count = (times.group(1) or times.group(2)).lower()
+        found["times"] = (int(count) if count.isdigit() else _COUNTS[count], times.group(0))
+    return found
+
+
+def _carry(
+    args: dict[str, object],
+    extras: dict[str, tuple[object, str]],
+    options: tuple[str, ...],
+    command: str,
+) -> list[str]:
+    """Put the extras the command has into ``args``; the words of the others, to be said."""
+    ignored = []
+    for option, (value, words) in extras.items():
+        if option in options:
+            args[option] = value
+        else:
+            ignored.append(f'"{words}" ({command} has no {option})')
+    return ignored
 
 
 def _sheet(original: str) -> PlannerOutput | None:
@@ -80,18 +154,26 @@ def _check(original: str) -> PlannerOutput | None:
     text = original.lower()
     for name, skill in _SKILLS.items():
         if re.search(rf"\b{name}\b", text):
-            if re.search(r"\b(check|roll|test)\b", text):
-                return _plan("check", skill=skill)
+            args: dict[str, object] = {"skill": skill}
+            ignored = _carry(args, _extras(original), _CHECK_EXTRAS, "check")
+            if re.search(r"\b(check|roll|test)\b", text) or len(args) > 1:
+                return _with_ignored(
+                    PlannerOutput(command="check", args=args, confidence=0.9), ignored
+                )
             # A bare skill word: a check, or an action to narrate?
             return PlannerOutput(
                 command="check",
-                args={"skill": skill},
+                args=args,
                 confidence=0.5,
                 alternatives=[_alt("do", None, 0.4, message=original.strip())],
             )
     save = re.search(r"\b(\w+) (?:saving throw|save)\b", text)
-    if save and save.group(1) in _ABILITIES:
-        return _plan("check", save=_ABILITIES[save.group(1)])
+    ability = re.search(r"\b(\w+) (?:check|test)\b", text)
+    for found, option in ((save, "save"), (ability, "ability")):
+        if found and found.group(1) in _ABILITIES:
+            args = {option: _ABILITIES[found.group(1)]}
+            ignored = _carry(args, _extras(original), _CHECK_EXTRAS, "check")
+            return _with_ignored(PlannerOutput(command="check", args=args, confidence=0.9), ignored)
     return None
 
 

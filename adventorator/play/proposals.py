@@ -40,6 +40,19 @@ class Narration(BaseModel):
     narration: str = Field(description="Two or three sentences of narration, second person.")
 
 
+def plan_name(command: str, subcommand: str | None) -> str:
+    """The registry name of a reading: ``roll``, ``sheet create``.
+
+    A model may answer ``command: "sheet create"`` with ``subcommand: "create"``;
+    a command that already ends with its subcommand is not repeated.
+    """
+    command = " ".join(command.split())
+    sub = " ".join((subcommand or "").split())
+    if not sub or command == sub or command.endswith(f" {sub}"):
+        return command
+    return f"{command} {sub}"
+
+
 class PlanAlternative(BaseModel):
     """Another reading of the player's request."""
 
@@ -64,5 +77,5 @@ class PlannerOutput(BaseModel):
 
     @property
     def name(self) -> str:
-        """The registry name: ``roll`` or ``sheet create``."""
-        return f"{self.command} {self.subcommand}" if self.subcommand else self.command
+        """The registry name: ``roll`` or ``sheet create`` (see ``plan_name``)."""
+        return plan_name(self.command, self.subcommand)

@@ -205,7 +205,7 @@ async def test_invalid_arguments_get_guidance_and_run_nothing(
     result = data(reply)
     assert result["status"] == "needs_arguments"
     assert result["result"] is None
-    assert reply.exit_code == 0
+    assert reply.exit_code == 2  # nothing ran
     assert result["message"].startswith(guidance)
     assert fragment in result["message"]
     assert await llm_table.rows() == []

@@ -97,7 +97,7 @@ async def test_act_create_a_character_guides_the_cli_user(offline_table: Table) 
     )
     assert reply.text == plan["message"]
     assert (plan["planner"], plan["choices"], plan["result"]) == ("offline", [], None)
-    assert reply.exit_code == 0
+    assert reply.exit_code == 2  # nothing ran
 
 
 async def test_act_create_a_character_guides_the_discord_user(offline_table: Table) -> None:

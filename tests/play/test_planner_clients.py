@@ -137,22 +137,30 @@ async def test_on_discord_a_model_plan_setting_a_cli_only_roll_option_is_refused
     assert "stats:" not in system.split("- roll:")[1].split("\n")[0]
 
 
-@pytest.mark.parametrize(
-    ("text", "option"),
-    [("what are the odds of 8d6", "stats"), ("roll 4d6kh3 6 times", "times")],
-    ids=["stats", "times"],
-)
-async def test_on_discord_an_offline_plan_setting_a_cli_only_option_is_refused(
-    offline_table: Table, text: str, option: str
-) -> None:
-    result = data(await offline_table.act(text, client="discord"))
+async def test_on_discord_an_offline_plan_setting_stats_is_refused(offline_table: Table) -> None:
+    result = data(await offline_table.act("what are the odds of 8d6", client="discord"))
 
     assert (result["status"], result["planner"], result["result"]) == (
         "needs_arguments",
         "offline",
         None,
     )
-    assert f"/roll has no option {option!r} on Discord" in result["message"]
+    assert "/roll has no option 'stats' on Discord" in result["message"]
+
+
+@pytest.mark.parametrize("text", ["roll 4d6kh3 6 times", "roll 4d6kh3 six times"])
+async def test_on_discord_an_offline_plans_times_is_ignored_and_said(
+    offline_table: Table, text: str
+) -> None:
+    reply = await offline_table.act(text, client="discord")
+
+    result = data(reply)
+    assert (result["status"], result["args"]) == ("executed", {"expr": "4d6kh3"})
+    assert result["result"]["expression"] == "4d6kh3"
+    assert result["ignored"] == ["times 6: /roll has no times on Discord"]
+    assert reply.text.endswith("\nignored: times 6: /roll has no times on Discord")
+    assert reply.markdown is not None
+    assert reply.markdown.endswith("on Discord")
 
 
 async def test_on_the_cli_the_same_offline_plans_run(offline_table: Table) -> None:
