@@ -1,6 +1,7 @@
 """An attack's reply: plain lines, Discord markdown, and the ``--json`` data.
 
-User text (names, labels) is data: clients escape it on every output path.
+User text (names, labels) is data: the markdown lines escape it here (only
+this module knows which words are ours), the plain ones are escaped by clients.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from adventorator.commands._attack_odds import AttackChances
 from adventorator.commands._attack_roll import AttackRoll
+from adventorator.text import escape_markdown
 
 __all__ = ["Applied", "attack_data", "attack_lines"]
 
@@ -31,11 +33,17 @@ def _bold(text: str, markdown: bool) -> str:
     return f"**{text}**" if markdown else text
 
 
+def _user(text: str, markdown: bool) -> str:
+    """User (or our plain) text placed in a line: escaped in markdown."""
+    return escape_markdown(text) if markdown else text
+
+
 def _attack_line(attacker: str, rolled: AttackRoll, target: str | None, *, markdown: bool) -> str:
     roll = rolled.roll
     total = f"`{roll.total}`" if markdown else str(roll.total)
-    against = f" {target}" if target else ""
-    line = f"{_bold(f'{attacker} attacks{against} with {rolled.profile.name}', markdown)}: "
+    against = f" {_user(target, markdown)}" if target else ""
+    who, weapon = _user(attacker, markdown), _user(rolled.profile.name, markdown)
+    line = f"{_bold(f'{who} attacks{against} with {weapon}', markdown)}: "
     line += f"{roll.terms(markdown=markdown)} = {total}"  # the shared roll notation
     if rolled.ac is not None:
         line += f" vs AC {rolled.ac}"
@@ -56,8 +64,8 @@ def attack_lines(
 ) -> list[str]:
     """The reply, one fact a line: the roll, why it changed, the damage, the target's HP."""
     lines = [_attack_line(attacker, rolled, target, markdown=markdown)]
-    lines += [f"- {why}" for why in rolled.effect.reason_texts]
-    lines += [f"- {why}" for why in rolled.outcome.reasons]
+    lines += [f"- {_user(why, markdown)}" for why in rolled.effect.reason_texts]
+    lines += [f"- {_user(why, markdown)}" for why in rolled.outcome.reasons]
     if rolled.parts:
         label = "Damage (critical)" if rolled.outcome.critical else "Damage"
         if rolled.outcome.hit is None:
@@ -68,8 +76,8 @@ def attack_lines(
     if rolled.parts:
         lines += [f"- {x.label} not added (once per turn: add --extra)" for x in rolled.left_out]
     if applied is not None:
-        lines += [f"- {why}" for why in applied.reasons]
-        lines.append(applied.summary)
+        lines += [f"- {_user(why, markdown)}" for why in applied.reasons]
+        lines.append(_user(applied.summary, markdown))
     if chances is not None:
         drop = "" if chances.drop is None else f", drops the target {float(chances.drop):.1%}"
         lines.append(

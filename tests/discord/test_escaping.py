@@ -69,3 +69,13 @@ async def test_the_transcript_and_narration_escape_what_was_said(webhook: Webhoo
     )
     assert escape_markdown(said) in shown
     assert _UNESCAPED.search(shown) is None, shown
+
+
+async def test_an_attack_escapes_the_attacker_and_keeps_its_own_bold(webhook: Webhook) -> None:
+    sheet = json.loads(sheet_json())
+    sheet["name"] = NAMES[0]
+    created = command("sheet", {"json": json.dumps(sheet)}, sub="create")
+    assert (await webhook.discord.send(created)).status_code == 200
+    attack = command("attack", {"weapon": "shortsword", "ac": 5})
+    shown = content((await webhook.discord.send(attack)).json())
+    assert shown.startswith(f"**{escape_markdown(NAMES[0])} attacks with Shortsword**: ")
