@@ -14,6 +14,7 @@ from adventorator.rules.dice import (
     DiceValueError,
     RollResult,
     distribution,
+    natural_flag,
     parse,
     render_markdown,
     render_text,
@@ -67,7 +68,9 @@ def test_same_seed_same_result(expression: str, seed: int) -> None:
     assert isinstance(second, RollResult)
     assert (first.total, first.dice, first.crit) == (second.total, second.dice, second.crit)
     assert render_markdown(first) == render_markdown(second)
-    assert render_text(first).endswith(f" = {first.total}")
+    assert render_text(first) == render_text(second)
+    # The total ends the line, before a natural 20 or 1 flag on a leading d20.
+    assert render_text(first).removesuffix(natural_flag(first)).endswith(f" = {first.total}")
     assert result_to_json(first)["total"] == first.total
 
 
