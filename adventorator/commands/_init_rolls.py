@@ -63,7 +63,7 @@ def encounter_lines(view: EncounterView) -> list[str]:
     for effect in view.effects:
         lines.append(
             f"  effect: {effect['name']} {effect['condition']}, ends at the {effect['until']} "
-            f"of its turn ({effect['remaining']} to go)"
+            f"of its turn (its turns left: {effect['remaining']})"
         )
     return lines
 

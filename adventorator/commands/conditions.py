@@ -31,6 +31,18 @@ class ConditionOptions:
         min=0,
         max=6,
     )
+    rounds: int | None = option(
+        "In an encounter: the condition ends by itself after this many of the "
+        "character's turns (see --until).",
+        default=None,
+        min=1,
+        max=100,
+    )
+    until: str = option(
+        "With --rounds: end at the end of its turn (the SRD's 'until the end of its next "
+        "turn') or at the start.",
+        default="end",
+    )
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,14 @@ async def _change(invocation: Invocation, options: ConditionOptions, *, adding: 
             return _exhaustion(sheet, adding, options.level)
         return _named(sheet, found.value, adding)
 
+    if options.rounds is not None:
+        if not adding or found == EXHAUSTION:
+            raise InputError("--rounds is for adding a named condition (not exhaustion)")
+        from adventorator.commands._init_effects import timed_condition
+
+        return await timed_condition(
+            invocation, name, found.value, options.rounds, options.until, apply
+        )
     done = await act(invocation, name, "condition", apply)
     after = done.record_after.sheet
     return Reply(
@@ -145,7 +165,8 @@ SPECS = (
     CommandSpec(
         path=("condition", "add"),
         help="Give a character (default: your active one) a condition: "
-        "`adv condition add wren poisoned`, `adv condition add exhaustion --level 2`.",
+        "`adv condition add wren poisoned`, `adv condition add exhaustion --level 2`; "
+        "in an encounter, `--rounds 1` ends it with the character's next turn.",
         options=ConditionOptions,
         handler=add,
         purpose="give a character a condition",

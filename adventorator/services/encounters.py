@@ -21,9 +21,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adventorator.errors import ConflictError, InputError, PermissionDeniedError
+from adventorator.services import _encounter_reads as reads
 from adventorator.services import _encounter_writes as writes
+from adventorator.services._encounter_reads import LostRace
 from adventorator.services._encounter_state import CombatantView, EncounterView, pass_turn
-from adventorator.services._encounter_writes import LostRace, Plan
+from adventorator.services._encounter_writes import Plan
 from adventorator.services._retry import WRITE_ATTEMPTS, back_off
 from adventorator.services.characters import CharacterService
 from adventorator.sheet import CharacterSheet
@@ -80,7 +82,7 @@ class EncounterService:
         if campaign_id is None or scene_id is None:
             return None
         async with self._database.session_scope() as session:
-            return await writes.load(session, scene_id)
+            return await reads.load(session, scene_id)
 
     async def begin(self, *, campaign_id: int, scene_id: int, actor_id: int) -> EncounterChange:
         """Start an encounter in the scene (ConflictError if one is running)."""
@@ -90,7 +92,7 @@ class EncounterService:
                 raise ConflictError(
                     "an encounter is already running in this scene: add to it, or end it first"
                 )
-            view = await writes.load_row(session, row)
+            view = await reads.load_row(session, row)
             summary = "An encounter begins: add combatants, then next for round 1"
             return await writes.record(session, None, view, summary, actor_id, ())
 
@@ -107,8 +109,8 @@ class EncounterService:
         """Add a character (a unique prefix) with the initiative ``roller`` gives it."""
 
         async def plan(session: AsyncSession, view: EncounterView) -> Plan:
-            record = await writes.find_character(session, campaign_id, name)
-            if record.owner_id != actor_id and not await writes.is_gm(
+            record = await reads.find_character(session, campaign_id, name)
+            if record.owner_id != actor_id and not await reads.is_gm(
                 session, campaign_id, actor_id
             ):
                 raise PermissionDeniedError(
@@ -143,10 +145,10 @@ class EncounterService:
 
         async def plan(session: AsyncSession, view: EncounterView) -> Plan:
             taken = await repos.character_keys_like(session, campaign_id, f"{base_name} ")
-            names = writes.numbered(base_name, count, taken)
+            names = reads.numbered(base_name, count, taken)
             adds = []
             for name in names:
-                record = await writes.create_sheet(session, campaign_id, actor_id, make_sheet(name))
+                record = await reads.create_sheet(session, campaign_id, actor_id, make_sheet(name))
                 adds.append((record, roller(record.sheet), True))
             named = [(record.name, rolled) for record, rolled, _ in adds]
             return Plan(
@@ -176,7 +178,7 @@ class EncounterService:
                 raise InputError("every combatant has an initiative already")
             rolls = []
             for combatant in missing:
-                record = await writes.character_of(session, combatant)
+                record = await reads.character_of(session, combatant)
                 rolls.append((combatant.id, roller(record.sheet), combatant.name))
             named = [(name, rolled) for _, rolled, name in rolls]
             return Plan(
@@ -214,8 +216,8 @@ class EncounterService:
         """Take a combatant out; a monster made by init add has its sheet deleted."""
 
         async def plan(session: AsyncSession, view: EncounterView) -> Plan:
-            combatant = writes.find_combatant(view, name)
-            if combatant.owner_id != actor_id and not await writes.is_gm(
+            combatant = reads.find_combatant(view, name)
+            if combatant.owner_id != actor_id and not await reads.is_gm(
                 session, campaign_id, actor_id
             ):
                 raise PermissionDeniedError(
@@ -234,8 +236,8 @@ class EncounterService:
             gm = await repos.campaign_gm(session, campaign_id)
             if gm is not None and gm != actor_id:
                 raise PermissionDeniedError("only the game master may end the encounter")
-            fallen = await writes.fallen(session, view)
-            summary = writes.end_summary(view, fallen)
+            fallen = await reads.fallen(session, view)
+            summary = reads.end_summary(view, fallen)
             created = tuple(c for c in view.combatants if c.created_here)
             return Plan(removes=created, summary=summary, end=True)
 
@@ -260,11 +262,11 @@ class EncounterService:
         """
 
         async def plan(session: AsyncSession, view: EncounterView) -> Plan:
-            record = await writes.find_character(session, campaign_id, name)
+            record = await reads.find_character(session, campaign_id, name)
             combatant = next((c for c in view.combatants if c.character_id == record.id), None)
             if combatant is None:
                 raise InputError(f"{record.name} is not in the encounter: --rounds needs it there")
-            if record.owner_id != actor_id and not await writes.is_gm(
+            if record.owner_id != actor_id and not await reads.is_gm(
                 session, campaign_id, actor_id
             ):
                 raise PermissionDeniedError(
@@ -285,7 +287,7 @@ class EncounterService:
             return Plan(
                 effects=(*view.effects, stored),
                 sheet_changes=((record.id, apply),),
-                summary=writes.effect_line(stored),
+                summary=reads.effect_line(stored),
             )
 
         change = await self._write(campaign_id, scene_id, actor_id, plan)
@@ -307,7 +309,7 @@ class EncounterService:
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 async with self._database.session_scope() as session:
-                    view = await writes.require_active(session, scene_id)
+                    view = await reads.require_active(session, scene_id)
                     planned = await plan(session, view)
                     return await writes.apply(session, view, planned, actor_id, rng or _RNG)
             except LostRace:
@@ -332,10 +334,10 @@ class EncounterService:
             if seen is None:
                 seen = state
             elif state != seen:  # another press advanced it: this one must not advance again
-                raise ConflictError(writes.moved_on(view))
+                raise ConflictError(reads.moved_on(view))
             if expected is not None and (current is None or not _names(current, expected)):
-                raise ConflictError(writes.moved_on(view))
-            await writes.require_turn_owner(session, view, actor_id)
+                raise ConflictError(reads.moved_on(view))
+            await reads.require_turn_owner(session, view, actor_id)
             return _turn_plan(view, forward)
 
         change = await self._write(campaign_id, scene_id, actor_id, plan)

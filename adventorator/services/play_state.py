@@ -262,8 +262,9 @@ async def _undoable(
 ) -> tuple[Event, Character]:
     """The event undo would revert, and its character's row."""
     is_gm = await repos.campaign_gm(session, campaign_id) == actor_id
+    # Encounter changes (init next ...) are not undone: init prev and remove revert them.
     event = await repos.last_undoable_event(
-        session, campaign_id, actor_id=None if is_gm else actor_id
+        session, campaign_id, actor_id=None if is_gm else actor_id, except_kinds=("init",)
     )
     if event is None:
         whose = "in this campaign" if is_gm else "of yours"

@@ -68,9 +68,16 @@ async def recent_events(session: AsyncSession, campaign_id: int, *, limit: int) 
 
 
 async def last_undoable_event(
-    session: AsyncSession, campaign_id: int, *, actor_id: int | None
+    session: AsyncSession,
+    campaign_id: int,
+    *,
+    actor_id: int | None,
+    except_kinds: tuple[str, ...] = (),
 ) -> Event | None:
-    """The newest change not yet undone (and not an undo): ``actor_id``'s, or anyone's if None."""
+    """The newest change not yet undone (and not an undo): ``actor_id``'s, or anyone's if None.
+
+    Events of ``except_kinds`` are passed over (encounter turns are not undone).
+    """
     undo = aliased(Event)
     query = (
         select(Event)
@@ -84,6 +91,8 @@ async def last_undoable_event(
     )
     if actor_id is not None:
         query = query.where(Event.actor_id == actor_id)
+    if except_kinds:
+        query = query.where(Event.kind.not_in(except_kinds))
     return (await session.scalars(query)).one_or_none()
 
 
