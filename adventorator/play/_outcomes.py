@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from adventorator.rules.engine import CheckResult
 
-__all__ = ["TEMPLATES", "Degree", "degree_of"]
+__all__ = ["TEMPLATES", "Degree", "degree_of", "mechanics_line"]
 
 _CLEAR = 5  # the margin from which a success or failure is clear-cut
 
@@ -70,6 +70,16 @@ def degree_of(result: CheckResult, *, auto_fail: bool = False) -> Degree | None:
     else:
         bucket = "clear_fail" if -margin >= _CLEAR else "near_miss"
     return Degree(bucket, margin, result.natural, dc)
+
+
+def mechanics_line(result: CheckResult, *, auto_fail: bool) -> str:
+    """The transcript's mechanics line: the roll, and "automatic failure" when conditions rule."""
+    line = result.text()
+    if not auto_fail:
+        return line
+    if result.dc is not None:
+        line = line.removesuffix(": success" if result.success else ": failure")
+    return f"{line}: automatic failure"
 
 
 # Three per bucket, chosen by a stable hash of the player's text.

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from adventorator.errors import LLMError
 from adventorator.limits import PROPOSAL_NAME_CHARS, PROPOSAL_REASON_CHARS, TRANSCRIPT_LINE_CHARS
 from adventorator.llm.bounds import shorten
-from adventorator.play._outcomes import degree_of
+from adventorator.play._outcomes import degree_of, mechanics_line
 from adventorator.play.proposals import NARRATOR_ACTIONS, Narration, NarratorProposal
 from adventorator.rules.engine import CheckKind, CheckResult, Ruleset
 from adventorator.rules.srd import RulesError, parse_ability, parse_skill
@@ -400,13 +400,3 @@ class _Narrator:
             success=success,
             degree=degree,
         )
-
-
-def mechanics_line(result: CheckResult, *, auto_fail: bool) -> str:
-    """The transcript's mechanics line: the roll, and "automatic failure" when conditions rule."""
-    line = result.text()
-    if not auto_fail:
-        return line
-    if result.dc is not None:
-        line = line.removesuffix(": success" if result.success else ": failure")
-    return f"{line}: automatic failure"

@@ -110,6 +110,7 @@ async def test_a_paralyzed_save_fails_automatically_and_is_told_so(offline_table
     assert "succe" not in turn["narration"]
     mechanics = (await offline_table.rows())[-2]  # the turn's: player, mechanics, narrator
     assert mechanics.content.endswith(": automatic failure")
+    assert ": success" not in mechanics.content  # the die's verdict is not told
 
 
 # With the model (the fake OpenAI-compatible server) -------------------------------------------
