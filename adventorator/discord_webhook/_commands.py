@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -83,6 +84,19 @@ def _option_type(annotation: Any) -> int:
         raise TypeError(f"no Discord option type for {annotation!r}") from None
 
 
+_CLI_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+
+
+def discord_words(help_text: str, spec: CommandSpec) -> str:
+    """``help_text`` with the CLI flags as Discord option names: ``--target`` → ``target``."""
+    names = {}
+    for item in spec.fields():
+        meta = option_meta(item)
+        for flag in meta.cli_flags or ("--" + item.name.replace("_", "-"),):
+            names[flag] = item.name
+    return _CLI_FLAG.sub(lambda m: names[m[0]] if m[0] in names else m[0], help_text)
+
+
 @functools.cache
 def discord_options(spec: CommandSpec) -> tuple[DiscordOption, ...]:
     """The command's Discord options, required ones first (as Discord demands)."""
@@ -95,6 +109,8 @@ def discord_options(spec: CommandSpec) -> tuple[DiscordOption, ...]:
         required = (
             item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
         )
+        # The description Discord shows names the other options in its own syntax.
+        meta = dataclasses.replace(meta, help=discord_words(meta.help, spec))
         options.append(DiscordOption(item.name, _option_type(hints[item.name]), required, meta))
     return tuple(sorted(options, key=lambda option: not option.required))
 

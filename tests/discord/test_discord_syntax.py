@@ -87,3 +87,17 @@ def test_syntax_names_options_in_each_client() -> None:
         "save:",
     )
     assert cli.name("advantage", command="roll") == "--adv"  # the registry's own flag
+
+
+def test_registered_descriptions_name_options_as_discord_does() -> None:
+    """Option help mentioning another option (``--target``) reads ``target`` on Discord."""
+    described: list[str] = []
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            described.append(item.get("description", ""))
+            walk(item.get("options", []))
+
+    walk(application_commands())
+    assert "The target's armor class (without target: nothing is applied)." in described
+    assert [d for d in described if CLI_OPTION.search(d)] == []
