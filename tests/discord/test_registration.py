@@ -38,6 +38,7 @@ def test_every_registry_command_is_registered_with_its_discord_options() -> None
         "history",
         "undo",
         "campaign",
+        "init",
         "monster",
         "sheet",
         "character",
