@@ -25,6 +25,7 @@ from adventorator.commands import (
     monster,
     play,
     roll,
+    scene,
     sheet,
 )
 from adventorator.commands._context import CommandContext
@@ -57,12 +58,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     *sheet.SPECS,
     *character.SPECS,
     *play.SPECS,
+    *scene.SPECS,
 )
 
 GROUP_HELP: dict[str, str] = {
     "sheet": "Character sheets: create, show, list, update, delete.",
     "character": "Choose the character you play in this campaign.",
     "transcript": "The record of play: what was said, rolled and narrated.",
+    "scene": "Scenes of the campaign: start a new one, list them (the CLI plays in the newest).",
     "condition": "SRD conditions and exhaustion on a character: add, remove, list.",
     "save": "Saving throws the rules track: death saves at 0 HP.",
     "campaign": "The campaign: its game master.",

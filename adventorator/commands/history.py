@@ -1,7 +1,9 @@
-"""``history``, ``undo`` and ``campaign gm``: the record of play-state changes.
+"""``history``, ``undo``, ``campaign gm`` and ``transcript export``: the records of play.
 
 ``undo`` reverts the player's last change (the game master's: anyone's) as a
 new event; the game master is the campaign's first player until handed on.
+``transcript export`` writes the campaign's transcript as Markdown or JSON
+Lines, to stdout or (CLI only) to a file, written whole or not at all.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from adventorator.commands._types import CommandSpec, Invocation, Reply, option
 
 HISTORY_MAX = 100
+EXPORT_FORMATS = ("md", "jsonl")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,14 @@ class GmOptions:
         "Hand the game master role to this player (only the game master may).",
         default=None,
         positional=True,
+    )
+
+
+@dataclass(frozen=True)
+class TranscriptExportOptions:
+    format: str = option("md (a readable log) or jsonl (one JSON object a line).", default="md")
+    output: str | None = option(
+        "Write to this file instead of printing.", default=None, discord=False, planner=False
     )
 
 
@@ -86,6 +97,47 @@ async def gm(invocation: Invocation, options: GmOptions) -> Reply:
     return Reply(text=f"{name} is now the game master.", data={"gm": name})
 
 
+async def transcript_export(invocation: Invocation, options: TranscriptExportOptions) -> Reply:
+    from adventorator.errors import InputError
+    from adventorator.services.transcripts import export_jsonl, export_markdown
+
+    if options.format not in EXPORT_FORMATS:
+        raise InputError(f"--format must be md or jsonl, got {options.format!r}")
+    ids = await invocation.app.lookup(invocation.identity)  # a read: creates no rows
+    service = await invocation.app.transcripts()
+    lines = [] if ids.campaign_id is None else await service.campaign(ids.campaign_id)
+    if options.format == "md":
+        document = export_markdown(lines, campaign=invocation.identity.campaign_key)
+    else:
+        document = export_jsonl(lines)
+    if options.output is None:
+        return Reply(text=document.removesuffix("\n"), data={"document": document})
+    _write_whole(options.output, document)
+    said = f"Wrote {len(lines)} transcript lines to {options.output}."
+    return Reply(text=said, data={"output": options.output, "lines": len(lines)})
+
+
+def _write_whole(path: str, document: str) -> None:
+    """Write beside the target, then rename: a failure leaves no half-written file."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from adventorator.errors import InputError
+
+    target = Path(path)
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(document)
+        os.replace(temporary, target)
+    except OSError as error:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+
+
 def _player_key(invocation: Invocation, user: str) -> str:
     """``bob`` -> ``cli:bob`` (the invoking client's players); a Discord mention -> its id."""
     text = user.strip()
@@ -109,6 +161,15 @@ SPECS = (
         options=UndoOptions,
         handler=undo,
         purpose="undo the last change",
+    ),
+    CommandSpec(
+        path=("transcript", "export"),
+        help="Export the campaign's transcript, scene by scene: `adv transcript export "
+        "--format jsonl --output log.jsonl`.",
+        options=TranscriptExportOptions,
+        handler=transcript_export,
+        planner=False,
+        json_output=False,
     ),
     CommandSpec(
         path=("campaign", "gm"),

@@ -117,7 +117,7 @@ async def transcript_show(invocation: Invocation, options: TranscriptOptions) ->
     lines = [] if ids.scene_id is None else await service.recent(ids.scene_id, limit=options.limit)
     shown = [
         (
-            f"[{line.created_at:%Y-%m-%d %H:%M}] {line.role}"
+            f"[{line.created_at:%Y-%m-%d %H:%M}] {line.label}"
             f"{'' if line.status == 'ok' else f' ({line.status})'}: ",
             line.content,
         )

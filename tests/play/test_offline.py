@@ -66,7 +66,7 @@ async def test_transcript_show_reads_the_turn_back(offline_table: Table) -> None
     assert entries[2]["content"] == data(reply)["narration"]
     lines = shown.text.splitlines()
     assert len(lines) == 3
-    assert lines[0].endswith(f"player: {SNEAK}")
+    assert lines[0].endswith(f"] Wren Thistlefoot: {SNEAK}")
 
     limited = data(await offline_table.transcript(limit=2))["entries"]
     assert [e["role"] for e in limited] == ["mechanics", "narrator"]  # the newest, in order
@@ -82,7 +82,7 @@ async def test_transcript_marks_error_lines(offline_table: Table) -> None:
     await service.mark([line.id], "error")
 
     shown = await offline_table.transcript()
-    assert shown.text.endswith("player (error): hello")
+    assert shown.text.endswith("] alice (error): hello")
     assert data(shown)["entries"][0]["status"] == "error"
 
 

@@ -1,16 +1,33 @@
-"""Transcript lines: a turn's lines in one statement, recent lines, delivery status."""
+"""Transcript lines: a turn's lines in one statement, recent lines, delivery status.
+
+Reads that a reader sees (``transcript show``, ``export``) come with who spoke
+and in which scene (``SpokenLine``): the character's name, else the player's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adventorator.storage.models import (
+    Character,
+    Player,
+    Scene,
     TranscriptEntry,
 )
+
+
+class SpokenLine(NamedTuple):
+    """An entry with its scene's key and its speaker (character, else player) names."""
+
+    entry: TranscriptEntry
+    scene_key: str
+    character_name: str | None
+    player_name: str | None
+
 
 # Transcripts --------------------------------------------------------------
 
@@ -79,3 +96,37 @@ async def set_transcript_status(
             .execution_options(synchronize_session="fetch")
         )
         await session.execute(statement)
+
+
+def _spoken() -> Select[TranscriptEntry, str, str, str]:
+    return (
+        select(TranscriptEntry, Scene.key, Character.name, Player.display_name)
+        .join(Scene, TranscriptEntry.scene_id == Scene.id)
+        .outerjoin(Character, TranscriptEntry.character_id == Character.id)
+        .outerjoin(Player, TranscriptEntry.player_id == Player.id)
+    )
+
+
+async def recent_spoken_lines(
+    session: AsyncSession, scene_id: int, *, limit: int = 20
+) -> list[SpokenLine]:
+    """The last ``limit`` lines of a scene with their speakers, oldest first."""
+    query = (
+        _spoken()
+        .where(TranscriptEntry.scene_id == scene_id)
+        .order_by(TranscriptEntry.id.desc())
+        .limit(limit)
+    )
+    rows = [SpokenLine(row[0], row[1], row[2], row[3]) for row in await session.execute(query)]
+    rows.reverse()
+    return rows
+
+
+async def campaign_spoken_lines(session: AsyncSession, campaign_id: int) -> list[SpokenLine]:
+    """Every line of a campaign with its speaker, by scene (oldest scene first), then in order."""
+    query = (
+        _spoken()
+        .where(TranscriptEntry.campaign_id == campaign_id)
+        .order_by(TranscriptEntry.scene_id, TranscriptEntry.id)
+    )
+    return [SpokenLine(row[0], row[1], row[2], row[3]) for row in await session.execute(query)]
