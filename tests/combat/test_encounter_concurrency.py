@@ -8,6 +8,7 @@ without losing a combatant or a monster's number.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -76,7 +77,7 @@ async def test_a_press_that_lost_the_race_never_advances_twice(fleet: list[Fight
     position = advanced % 3
     assert await fleet[0].where() == (1 + advanced // 3, order[position])
     # Every recorded step moved from the state the one before it left.
-    for earlier, later in zip(steps, steps[1:], strict=False):
+    for earlier, later in itertools.pairwise(steps):
         assert earlier.after == later.before
 
 
