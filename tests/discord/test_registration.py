@@ -37,6 +37,7 @@ def test_every_registry_command_is_registered_with_its_discord_options() -> None
         "condition",
         "history",
         "undo",
+        "transcript",  # transcript export sits with history; transcript show joins it
         "campaign",
         "init",
         "monster",
@@ -44,7 +45,7 @@ def test_every_registry_command_is_registered_with_its_discord_options() -> None
         "character",
         "do",
         "act",
-        "transcript",
+        "scene",
     ]
     for spec in COMMANDS:
         node = commands[spec.path[0]]
