@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 
-from adventorator.llm.tokens import count_tokens
+from adventorator.llm.tokens import count_tokens, token_upper_bound
 
 __all__ = ["fit_lines"]
 
@@ -32,6 +32,8 @@ def fit_lines(
     when it is over budget: what ``assemble([])`` builds always stays.
     Returns the kept lines and the prompt.
     """
+    if candidates and _all_fit_by_bound(candidates, assemble=assemble, budget=budget, model=model):
+        return list(candidates), assemble(list(candidates))
     messages = assemble([])
     if not candidates:
         return [], messages
@@ -51,6 +53,28 @@ def fit_lines(
         kept.pop()  # the lowest-priority line goes first
         messages = assemble(kept)
     return kept, messages
+
+
+def _all_fit_by_bound(
+    candidates: Sequence[str],
+    *,
+    assemble: Callable[[list[str]], Messages],
+    budget: int,
+    model: str | None,
+) -> bool:
+    """True when upper bounds alone show the exact count below would keep every line.
+
+    The exact pass keeps all lines when its running sum (the framed prompt's
+    count plus each line's cost, which is the tokens of ``line + "\\n"``) and the
+    whole prompt's count stay within ``budget``; bounding each of them is enough,
+    and a small prompt far below its budget then never loads an encoding.
+    """
+    whole = token_upper_bound(assemble(list(candidates)), model=model)
+    framed = token_upper_bound(assemble([""]), model=model)
+    if whole is None or framed is None:
+        return False
+    lines = sum(len(line.encode("utf-8")) + 1 for line in candidates)
+    return framed + lines <= budget and whole <= budget
 
 
 @functools.lru_cache(maxsize=4096)

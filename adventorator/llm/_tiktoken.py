@@ -25,7 +25,7 @@ from adventorator.errors import LLMError
 if TYPE_CHECKING:
     from tiktoken import Encoding
 
-__all__ = ["count_with_tiktoken", "tiktoken_encoding_name"]
+__all__ = ["count_with_tiktoken", "tiktoken_encoding_name", "upper_bound_with_tiktoken"]
 
 _PREFIX = "openai/"
 _PER_MESSAGE = 3
@@ -61,6 +61,24 @@ def count_with_tiktoken(messages: Sequence[Mapping[str, str]], *, encoding_name:
         for key, value in message.items():
             if isinstance(value, str):
                 total += _count_text(encoding, value)
+                if key == "name":
+                    total += _PER_NAME
+    return total
+
+
+def upper_bound_with_tiktoken(messages: Sequence[Mapping[str, str]]) -> int:
+    """A bound ``count_with_tiktoken`` never exceeds, computed without loading an encoding.
+
+    tiktoken's encodings are byte-level BPE: every token covers at least one
+    byte of UTF-8, so a text takes at most as many tokens as it has bytes.
+    The per-message arithmetic is the same as the exact count's.
+    """
+    total = _REPLY_PRIMER
+    for message in messages:
+        total += _PER_MESSAGE
+        for key, value in message.items():
+            if isinstance(value, str):
+                total += len(value.encode("utf-8"))
                 if key == "name":
                     total += _PER_NAME
     return total

@@ -14,9 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from adventorator.llm._litellm import load_litellm
-from adventorator.llm._tiktoken import count_with_tiktoken, tiktoken_encoding_name
+from adventorator.llm._tiktoken import (
+    count_with_tiktoken,
+    tiktoken_encoding_name,
+    upper_bound_with_tiktoken,
+)
 
-__all__ = ["DEFAULT_COUNTING_MODEL", "count_tokens"]
+__all__ = ["DEFAULT_COUNTING_MODEL", "count_tokens", "token_upper_bound"]
 
 DEFAULT_COUNTING_MODEL = "gpt-4o-mini"
 """The tokenizer used when no model is configured."""
@@ -35,3 +39,14 @@ def count_tokens(messages: Sequence[Mapping[str, str]], *, model: str | None) ->
     litellm = load_litellm()
     counted = litellm.token_counter(model=name, messages=[dict(m) for m in messages])
     return int(counted)
+
+
+def token_upper_bound(messages: Sequence[Mapping[str, str]], *, model: str | None) -> int | None:
+    """A cheap bound ``count_tokens`` never exceeds (no encoding loaded), or ``None``.
+
+    Known only where tiktoken counts (its byte-level encodings: at most one
+    token per UTF-8 byte); ``None`` for names litellm counts.
+    """
+    if tiktoken_encoding_name(model or DEFAULT_COUNTING_MODEL) is None:
+        return None
+    return upper_bound_with_tiktoken(messages)
