@@ -33,6 +33,7 @@ BASE_ARGS: dict[str, dict[str, Any]] = {
     "hp": {"name": "Wren"},
     "condition add": {"name": "Wren", "condition": "exhaustion"},
     "condition remove": {"name": "Wren", "condition": "exhaustion"},
+    "init add": {"name": "Wren"},
 }
 CLIENTS: tuple[Client, ...] = ("cli", "discord")
 
