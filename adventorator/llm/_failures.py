@@ -15,13 +15,38 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Failure", "classify"]
+__all__ = ["ClientConfigError", "ConnectionFailed", "Failure", "StatusError", "classify"]
+
+
+class ClientConfigError(Exception):
+    """The fast path refused to send a request (no API key), as the SDK's ``OpenAIError`` does."""
+
+
+class ConnectionFailed(Exception):
+    """A transport failure on the fast path, raised from httpx's error (the SDK's way)."""
+
+
+class StatusError(Exception):
+    """An HTTP error status on the fast path, with the response (and its headers)."""
+
+    def __init__(self, status_code: int, response: Any) -> None:
+        super().__init__(f"HTTP {status_code}")
+        self.status_code = status_code
+        self.response = response
+
 
 _TIMEOUT_CLASSES = frozenset(
     {"TimeoutError", "APITimeoutError", "Timeout", "TimeoutException", "SocketTimeoutError"}
 )
 _CONNECTION_CLASSES = frozenset(
-    {"APIConnectionError", "ConnectError", "ConnectionError", "ClientConnectionError", "ReadError"}
+    {
+        "APIConnectionError",
+        "ConnectionFailed",
+        "ConnectError",
+        "ConnectionError",
+        "ClientConnectionError",
+        "ReadError",
+    }
 )
 _TRANSIENT_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 
@@ -45,7 +70,9 @@ def classify(error: BaseException, *, timeout: float) -> Failure:
     if any(_is(e, _CONNECTION_CLASSES) for e in chain):
         return Failure("connection", _connection_cause(chain), transient=True)
     root = chain[-1]
-    if type(root).__name__ == "OpenAIError" and type(root).__module__.startswith("openai"):
+    if isinstance(root, ClientConfigError) or (
+        type(root).__name__ == "OpenAIError" and type(root).__module__.startswith("openai")
+    ):
         # Raised by the client before any request; litellm relabels it as a 500.
         return Failure("config", _client_cause(root), transient=False)
     status = _status_code(chain)

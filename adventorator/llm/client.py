@@ -1,9 +1,9 @@
 """``LLMClient``: chat completions, bounded, retried and mapped to ``LLMError``.
 
 Requests go through a transport: litellm for every provider, or, for
-``openai/<model>`` with an API base, the fast path through the ``openai`` SDK
-(``_openai_sdk``; ``fast_path=False`` or ``ADVENTORATOR_LLM_FAST_PATH=false``
-turns it off). Both send the same body and fail the same ways.
+``openai/<model>`` with an API base, the fast path: one plain httpx POST, as
+the ``openai`` SDK would send it (``_openai_http``; ``fast_path=False`` or
+``ADVENTORATOR_LLM_FAST_PATH=false`` turns it off). Both send the same body and fail the same ways.
 
 Each public call (``complete_text``, ``complete_structured``) sends one request,
 plus at most one repair request for invalid structured output. A call belongs to
@@ -29,7 +29,7 @@ asked, and a reply over ``LLM_REPLY_CHARS`` is refused before it is parsed.
 Each attempt is logged on ``adventorator.llm`` (name, model, attempt, outcome,
 latency; never the prompt or the API key) and counted in an ``LLMStats``.
 One event loop per process is assumed: litellm keeps HTTP clients per loop,
-and the fast path one ``AsyncOpenAI`` per client.
+and the fast path one ``httpx.AsyncClient`` per client.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from adventorator.errors import LLMError
 from adventorator.limits import LLM_REPLY_CHARS, LLM_REPLY_TOKENS
 from adventorator.llm._failures import Failure, classify
 from adventorator.llm._litellm import LitellmTransport
-from adventorator.llm._openai_sdk import OpenAITransport, is_fast_path_model
+from adventorator.llm._openai_http import OpenAIHTTPTransport, is_fast_path_model
 from adventorator.llm._structured import (
     InvalidOutputError,
     parse_structured,
@@ -111,7 +111,7 @@ class LLMClient:
         self._on_call = on_call
         self._transport: Transport
         if fast_path and api_base and is_fast_path_model(model, api_base):
-            self._transport = OpenAITransport(model=model, api_base=api_base, api_key=api_key)
+            self._transport = OpenAIHTTPTransport(model=model, api_base=api_base, api_key=api_key)
         else:
             self._transport = LitellmTransport(model=model, api_base=api_base, api_key=api_key)
 
@@ -164,7 +164,7 @@ class LLMClient:
         """Do the first call's one-time work in worker threads now, off the event loop.
 
         The transport's imports and client (litellm: about 3 s and a mocked
-        call; the SDK: its import, TLS context and lazily imported modules) and
+        call; the fast path: httpx, its TLS context and lazily imported modules) and
         the model's tokenizer (0.1-0.7 s) would otherwise run on the event loop
         during the first requests: about 220 ms of CPU through litellm, 60 ms
         on the fast path, where 17 ms and 5 ms are left after ``preload``.

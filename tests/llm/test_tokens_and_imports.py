@@ -81,7 +81,7 @@ print(sorted(m for m in ("litellm", "openai", "tiktoken") if m in sys.modules))
 """
 
 
-def test_a_fast_path_turn_never_imports_litellm(fake_llm: FakeLLMServer) -> None:
+def test_a_fast_path_turn_imports_neither_litellm_nor_openai(fake_llm: FakeLLMServer) -> None:
     fake_llm.reply_json({"action": "none", "reason": "Nothing to roll."})
 
     result = subprocess.run(
@@ -92,5 +92,5 @@ def test_a_fast_path_turn_never_imports_litellm(fake_llm: FakeLLMServer) -> None
         timeout=60,
     )
 
-    assert result.stdout.splitlines() == ['["openai", 1]', "['openai', 'tiktoken']"]
+    assert result.stdout.splitlines() == ['["openai", 1]', "['tiktoken']"]
     assert len(fake_llm.requests) == 1
