@@ -9,9 +9,11 @@ from adventorator.commands._attack_odds import AttackChances, DamageSpec, attack
 from adventorator.commands._attack_render import Applied, attack_data, attack_lines
 from adventorator.commands._attack_roll import AttackRoll, roll_attack
 from adventorator.commands._checks import off_loop
+from adventorator.commands._concentrating import SaveRoller, after_damage, ended_line
 from adventorator.commands._types import Invocation, Reply
 from adventorator.commands.attack import AttackOptions
 from adventorator.errors import InputError, NotFoundError
+from adventorator.rules.concentration import ConcentrationSave
 from adventorator.rules.conditions import Condition, effective_conditions
 from adventorator.rules.damage import Defences
 from adventorator.sheet import CharacterSheet, Feature, attack_profile, find_attack
@@ -111,8 +113,8 @@ async def run_attack(invocation: Invocation, options: AttackOptions) -> Reply:
         extra=options.extra,
     )
     chances = await _chances(rolled, target, options) if options.odds else None
-    applied = await _apply(invocation, target, rolled)
-    return _reply(sheet.name, rolled, target, chances, applied)
+    applied, save = await _apply(invocation, target, rolled)
+    return _reply(sheet.name, rolled, target, chances, applied, save)
 
 
 async def _chances(rolled: AttackRoll, target: _Target, options: AttackOptions) -> AttackChances:
@@ -148,30 +150,39 @@ def _target_hp(target: _Target) -> int | None:
     return state.effective if state.effective > 0 else None
 
 
-async def _apply(invocation: Invocation, target: _Target, rolled: AttackRoll) -> Applied | None:
-    """Apply a hit's damage to the target character: one recorded, undoable event."""
+async def _apply(
+    invocation: Invocation, target: _Target, rolled: AttackRoll
+) -> tuple[Applied | None, ConcentrationSave | None]:
+    """Apply a hit's damage to the target character: one recorded, undoable event.
+
+    With it, the target's concentration save if it concentrates (SRD Concentration).
+    """
     from adventorator.commands._play import Outcome, act, hp_line, with_hp_change
     from adventorator.rules.hp import apply_damage
 
     if target.record is None:
-        return None
+        return None, None
     sheet = target.record.sheet
     if not rolled.outcome.hit:
         state = sheet.play_state()
-        return Applied(sheet.name, state, state, f"{sheet.name}: not hit", 0, (), None)
+        return Applied(sheet.name, state, state, f"{sheet.name}: not hit", 0, (), None), None
     outcome = Outcome()
+    roller = SaveRoller(invocation.ruleset, invocation.rng)
 
     def apply(current: CharacterSheet) -> tuple[CharacterSheet, str]:
         # Pure and repeatable: a lost race re-applies the same rolled damage to the newer sheet.
         taken, adjustments = rolled.adjusted(current.defences())
         change = apply_damage(current.hit_points(), taken, critical=rolled.outcome.critical)
+        # SRD Concentration: the target's save (one per hit) is part of this one event.
+        updated, save = after_damage(roller, with_hp_change(current, change), taken)
         outcome.hp = change
         outcome.extra = {"taken": taken, "reasons": [r for a in adjustments for r in a.reasons]}
+        outcome.extra["concentration"] = save
         detail = _detail(taken, [(a.amount, a.damage_type) for a in adjustments])
-        return with_hp_change(current, change), hp_line(current.name, change, detail)
+        return updated, hp_line(current.name, change, detail) + ended_line(save)
 
     done = await act(invocation, sheet.name, "attack", apply, any_owner=True)
-    return Applied(
+    applied = Applied(
         done.record_after.name,
         done.record_before.sheet.play_state(),
         done.record_after.sheet.play_state(),
@@ -180,6 +191,7 @@ async def _apply(invocation: Invocation, target: _Target, rolled: AttackRoll) ->
         tuple(outcome.extra["reasons"]),
         done.event_id,
     )
+    return applied, outcome.extra["concentration"]
 
 
 def _detail(taken: int, parts: list[tuple[int, Any]]) -> str:
@@ -200,13 +212,16 @@ def _reply(
     target: _Target,
     chances: AttackChances | None,
     applied: Applied | None,
+    save: ConcentrationSave | None,
 ) -> Reply:
     name = None if target.record is None else target.record.name
     lines = [
         attack_lines(attacker, rolled, name, chances, applied, markdown=m) for m in (False, True)
     ]
-    return Reply(
-        text="\n".join(lines[0]),
-        markdown="\n".join(lines[1]),
-        data=attack_data(attacker, rolled, name, chances, applied),
-    )
+    data = attack_data(attacker, rolled, name, chances, applied)
+    data["concentration"] = None if save is None else save.to_json()
+    if save is not None:  # right after the target's HP line
+        at = len(lines[0]) - (chances is not None)
+        for shown in lines:
+            shown.insert(at, save.line())
+    return Reply(text="\n".join(lines[0]), markdown="\n".join(lines[1]), data=data)

@@ -12,10 +12,13 @@ class AttackOptions:
     weapon: str = option(
         "The attack on the sheet, e.g. longsword (a unique prefix is enough).", positional=True
     )
+    # --as: a game master acting for a monster (`--as "goblin 2"`); --character still works.
     character: str | None = option(
-        "Attack with this character (default: your active character).",
+        "Attack as this character or monster: yours, or anyone's as game master "
+        "(default: your active character).",
         default=None,
         autocomplete=True,
+        cli_flags=("--as", "--character"),
     )
     target: str | None = option(
         "The character attacked: its AC, conditions and defences count, and it takes the damage.",
@@ -53,7 +56,8 @@ SPEC = CommandSpec(
     path=("attack",),
     help=(
         "Attack with a weapon from your sheet: `adv attack longsword --ac 15`, or "
-        "`adv attack shortsword --target brannoc` to apply the damage to a character."
+        "`adv attack shortsword --target brannoc` to apply the damage to a character; "
+        '`--as "goblin 2"` attacks as another combatant.'
     ),
     options=AttackOptions,
     handler=attack,

@@ -75,9 +75,16 @@ async def _change(invocation: Invocation, options: ConditionOptions, *, adding: 
         raise InputError("--level is for exhaustion only")
 
     def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
+        from adventorator.commands._concentrating import after_conditions, refuse_immune
+
+        if adding:  # condition immunities refuse it; incapacitated ends concentration
+            refuse_immune(sheet, [found if found == EXHAUSTION else found.value])
         if found == EXHAUSTION:
-            return _exhaustion(sheet, adding, options.level)
-        return _named(sheet, found.value, adding)
+            updated, line = _exhaustion(sheet, adding, options.level)
+        else:
+            updated, line = _named(sheet, found.value, adding)
+        updated, ended = after_conditions(updated)
+        return updated, line if ended is None else f"{line}; {ended}"
 
     if options.rounds is not None:
         if not adding or found == EXHAUSTION:

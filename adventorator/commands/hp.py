@@ -56,6 +56,7 @@ class StabilizeOptions:
 
 async def damage(invocation: Invocation, options: DamageOptions) -> Reply:
     """Roll or take the amount, adjust it by the target's defences, apply it."""
+    from adventorator.commands._concentrating import SaveRoller, after_damage, ended_line
     from adventorator.commands._play import (
         Outcome,
         act,
@@ -73,21 +74,27 @@ async def damage(invocation: Invocation, options: DamageOptions) -> Reply:
     name, typed = split_amount(invocation, options.name, options.amount, "damage")
     amount = roll_amount(invocation, typed, "damage")
     outcome = Outcome()
+    roller = SaveRoller(invocation.ruleset, invocation.rng)
+    held: list[str] = []  # the concentration line of the run that was recorded
 
     def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
         taken, [adjusted] = adjust_damage_parts([(amount.total, kind)], sheet.defences())
         change = apply_damage(sheet.hit_points(), taken, critical=options.critical)
+        # SRD Concentration: the save (or its end at 0 HP) is part of this one event.
+        updated, save = after_damage(roller, with_change(sheet, change), taken)
         outcome.hp = change
         outcome.extra = {"amount": amount.total, "type": kind, "taken": taken}
         outcome.extra["adjustments"] = list(adjusted.reasons)
+        outcome.extra["concentration"] = None if save is None else save.to_json()
+        held[:] = [] if save is None else [save.line()]
         detail = f"{taken} {kind}" if kind else str(taken)
         if taken != amount.total:
             detail = f"{amount.total} → {detail}"
-        return with_change(sheet, change), hp_line(sheet.name, change, detail)
+        return updated, hp_line(sheet.name, change, detail) + ended_line(save)
 
     done = await act(invocation, name, "damage", apply)
     outcome.extra["roll"] = amount.roll
-    return hp_reply(done, outcome, extra_lines=_rolled(amount.text))
+    return hp_reply(done, outcome, extra_lines=(*held, *_rolled(amount.text)))
 
 
 async def heal(invocation: Invocation, options: HealOptions) -> Reply:
@@ -119,6 +126,7 @@ async def heal(invocation: Invocation, options: HealOptions) -> Reply:
 
 async def hp(invocation: Invocation, options: HpOptions) -> Reply:
     """Show hit points, or set current, temporary or maximum HP (one at a time)."""
+    from adventorator.commands._concentrating import after_conditions
     from adventorator.commands._play import Outcome, act, hp_line, hp_reply
     from adventorator.commands._play import with_hp_change as with_change
     from adventorator.errors import InputError
@@ -144,7 +152,10 @@ async def hp(invocation: Invocation, options: HpOptions) -> Reply:
             assert options.set is not None
             change = rules_hp.set_current(sheet.hit_points(), options.set)
         outcome.hp = change
-        return with_change(sheet, change), hp_line(sheet.name, change)
+        # Set to 0 HP: unconscious, so concentration ends (SRD Concentration).
+        updated, ended = after_conditions(with_change(sheet, change))
+        line = hp_line(sheet.name, change)
+        return updated, line if ended is None else f"{line}; {ended}"
 
     done = await act(invocation, options.name, "hp", apply)
     return hp_reply(done, outcome)
