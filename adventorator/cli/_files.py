@@ -1,4 +1,4 @@
-"""``--file PATH|-``: the CLI reads a document, and the command gets its text.
+"""``--file PATH|-`` or a positional ``FILE|-``: the CLI reads a document for the command.
 
 Reading files and standard input is client work: the shared handlers (and so
 Discord and the planner) only ever see the text, as the ``json`` option.
@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from adventorator.errors import InputError
 
 FILE_FLAG = "--file"
+SOURCE = "source"  # a positional FILE|-|URL option (sheet import): a file fills ``json``
+_URL_PREFIXES = ("https://", "http://")  # left to the handler, which fetches it
 BOTH_OR_NEITHER = "give exactly one of --json TEXT or --file PATH ('-' for stdin)"
 
 
@@ -39,6 +42,21 @@ def document_text(
 
         limit = MAX_SHEET_BYTES
     return read_document(path, limit=limit)
+
+
+def fill_source(params: dict[str, Any], *, limit: int | None) -> None:
+    """Read a positional ``source`` that names a file (or '-') into the ``json`` option.
+
+    A URL stays in ``source`` for the handler to fetch; a file given twice
+    (``FILE`` and ``--file`` or ``--text``) is refused.
+    """
+    source = params.get(SOURCE)
+    if source is None or source.lower().startswith(_URL_PREFIXES):
+        return
+    if params.get("json") is not None:
+        raise InputError("give the document once: FILE, --file PATH or --text JSON")
+    params["json"] = document_text(None, source, limit=limit)
+    params[SOURCE] = None
 
 
 def read_document(path: str, *, limit: int) -> str:

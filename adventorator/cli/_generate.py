@@ -20,7 +20,8 @@ from typing import Any
 
 import typer
 
-from adventorator.cli._files import FILE_FLAG, document_text, file_help
+from adventorator.cli._confirm import confirmed
+from adventorator.cli._files import FILE_FLAG, document_text, file_help, fill_source
 from adventorator.cli._parse import TextArgsCommand
 from adventorator.cli._run import fail, global_options, run_spec
 from adventorator.commands import CommandSpec, option_meta
@@ -73,13 +74,13 @@ def _callback(spec: CommandSpec, text_args: str | None) -> Any:
                 params[_DOCUMENT] = document_text(
                     params[_DOCUMENT], params.pop("file_input"), limit=_document_limit(fields)
                 )
+                fill_source(params, limit=_document_limit(fields))  # sheet import FILE
             except AdventoratorError as error:
                 fail(error, debug=global_options(ctx).debug)
-        if spec.confirm and not params[spec.confirm] and sys.stdin.isatty():
-            params[spec.confirm] = typer.confirm(f"Really {spec.name}?", default=False)
-            if not params[spec.confirm]:
-                raise typer.Abort()
-        options = spec.options(**{item.name: params[item.name] for item in fields})
+        values = {item.name: params[item.name] for item in fields}
+        if spec.confirm and not values[spec.confirm] and sys.stdin.isatty():
+            values = confirmed(ctx, spec, values)  # asks about what it checked it would do
+        options = spec.options(**values)
         run_spec(ctx, spec, options, as_json=as_json, seed=seed)
 
     callback.__name__ = "_".join(spec.path)

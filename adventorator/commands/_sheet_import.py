@@ -17,6 +17,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SheetImportOptions:
+    source: str | None = option(
+        "The character: a JSON file, '-' for standard input, or a D&D Beyond URL.",
+        default=None,
+        positional=True,
+        discord=False,  # Discord has the json and file options
+        planner=False,
+        placeholder="FILE|-|URL",
+    )
     json: str | None = option(
         "The D&D Beyond or Foundry character as JSON text.",
         default=None,
@@ -69,18 +77,44 @@ async def import_sheet(invocation: Invocation, options: SheetImportOptions) -> R
 
 
 async def _import_document(invocation: Invocation, options: SheetImportOptions) -> str:
-    """The document's text: as given, or fetched by URL (before any database session)."""
-    if options.url is None:
+    """The document's text: as given, or fetched by URL (before any database session).
+
+    The CLI reads a FILE given as ``source`` into ``json``; a URL stays here.
+    """
+    url = _url(options)
+    if url is None:
+        if options.json is None and invocation.identity.client == "discord":
+            raise InputError(
+                "give the character in the json option (its text) "
+                "or the file option (a JSON attachment)"
+            )
         return read_document(options, invocation.identity.client)
     if options.json is not None:
         raise InputError("give either a document or a URL, not both")
     from adventorator.services.imports import fetch_ddb_character
 
     return await fetch_ddb_character(
-        options.url,
+        url,
         base=invocation.app.settings.ddb_character_url,
         max_bytes=IMPORT_DOCUMENT_BYTES,
     )
+
+
+def _url(options: SheetImportOptions) -> str | None:
+    """The URL to fetch: ``--url``, or a positional source that is one."""
+    source = options.source
+    if source is None:
+        return options.url
+    if options.url is not None:
+        raise InputError("give the character once: a FILE, a URL or --url, not two")
+    if not is_url(source):
+        raise InputError(f"{source!r} is not a URL; give the document's text in --text")
+    return source
+
+
+def is_url(text: str) -> bool:
+    """Whether a positional source is a URL (fetched) rather than a file (read by the CLI)."""
+    return text.lower().startswith(("https://", "http://"))
 
 
 async def _reimport(

@@ -145,14 +145,38 @@ async def update(invocation: Invocation, options: SheetUpdateOptions) -> Reply:
     return Reply(text=f"Updated {record.name}.", data=record_json(record, invocation.ruleset))
 
 
+class ConfirmDelete(InputError):
+    """Deleting needs ``yes``: the sheet meant, checked, and the question to ask about it.
+
+    The CLI asks ``question`` on a terminal and runs again with ``confirmed``
+    (the resolved name, so a prefix cannot come to mean another sheet).
+    """
+
+    def __init__(self, message: str, *, question: str, confirmed: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.question = question
+        self.confirmed = confirmed
+
+
 async def delete(invocation: Invocation, options: SheetDeleteOptions) -> Reply:
+    # The sheet meant (exact name or prefix), and it must be the player's, before asking.
+    ids = await invocation.app.lookup(invocation.identity)  # a read: creates no rows
+    service = await invocation.app.characters()
+    record = await service.own_character(
+        campaign_id=ids.campaign_id, actor_id=ids.player_id, name=options.name, action="delete"
+    )
     if not options.yes:
         confirm = invocation.syntax.option("yes", command="sheet delete")
-        raise InputError(f"deleting {options.name!r} cannot be undone: add {confirm} to confirm")
-    ids = await invocation.app.resolve(invocation.identity)
-    service = await invocation.app.characters()
+        sheet = record.sheet
+        raise ConfirmDelete(
+            f"deleting {record.name!r} cannot be undone: add {confirm} to confirm",
+            question=f"Delete {record.name} (level {sheet.level} {sheet.class_name})? "
+            "It cannot be undone.",
+            confirmed={"name": record.name, "yes": True},
+        )
+    player = await invocation.app.resolve(invocation.identity)
     record = await service.delete(
-        campaign_id=ids.campaign_id, actor_id=ids.player_id, name=options.name
+        campaign_id=player.campaign_id, actor_id=player.player_id, name=record.name
     )
     return Reply(text=f"Deleted {record.name}.", data={"deleted": record.name})
 
@@ -240,7 +264,7 @@ SPECS = (
         path=("sheet", "import"),
         help=(
             "Import a D&D Beyond or Foundry VTT character: "
-            "`adv sheet import --file wren-ddb.json --dry-run`."
+            "`adv sheet import wren-ddb.json --dry-run`."
         ),
         options=SheetImportOptions,
         handler=import_sheet,

@@ -41,7 +41,15 @@ from adventorator.storage.database import Database
 from adventorator.storage.models import Character
 from adventorator.text import name_key
 
-__all__ = ["CharacterRecord", "CharacterService", "CharacterSummary"]
+__all__ = [
+    "CANDIDATES_SHOWN",
+    "CharacterRecord",
+    "CharacterService",
+    "CharacterSummary",
+    "find_named",
+]
+
+CANDIDATES_SHOWN = 10  # names listed when a typed name is unknown or ambiguous
 
 
 class CharacterService:
@@ -86,13 +94,20 @@ class CharacterService:
             return own[0].id if own else None
 
     async def get_by_name(self, campaign_id: int | None, name: str) -> CharacterRecord:
-        """A character of the campaign by name (case-insensitive); anyone may view it."""
-        record: CharacterRecord | None = None
-        if campaign_id is not None:
-            record = await self._cached((campaign_id, "name", name_key(name)), self._load_by_name)
-        if record is None:
+        """The character ``name`` names: exactly, else by unique prefix (any case).
+
+        Anyone may view it. NotFoundError lists the candidates when the name is
+        unknown or ambiguous (see ``find_named``).
+        """
+        if campaign_id is None:
             raise NotFoundError(f"no character named {name!r} in this campaign")
-        return record
+        key = (campaign_id, "name", name_key(name))
+        found: CharacterRecord | str = await self._cached(
+            key, lambda _: self._load_by_name(key, name)
+        )
+        if isinstance(found, str):
+            raise NotFoundError(found)
+        return found
 
     async def get_by_id(self, campaign_id: int, character_id: int) -> CharacterRecord:
         """A character of the campaign by id."""
@@ -104,12 +119,12 @@ class CharacterService:
         return record
 
     async def own_character(
-        self, *, campaign_id: int | None, actor_id: int | None, name: str
+        self, *, campaign_id: int | None, actor_id: int | None, name: str, action: str = "act as"
     ) -> CharacterRecord:
-        """The actor's own character ``name``, to act as; PermissionDeniedError if not theirs."""
+        """The actor's own character ``name``, to ``action``; PermissionDeniedError if not."""
         record = await self.get_by_name(campaign_id, name)
         if record.owner_id != actor_id:
-            raise PermissionDeniedError(_not_yours(record.name, "act as"))
+            raise PermissionDeniedError(_not_yours(record.name, action))
         return record
 
     async def summaries(self, campaign_id: int | None) -> list[CharacterSummary]:
@@ -159,11 +174,14 @@ class CharacterService:
                 return None
             return CharacterRecord.from_row(row)
 
-    async def _load_by_name(self, key: tuple[int, str, str]) -> CharacterRecord | None:
-        campaign_id, _, name = key
+    async def _load_by_name(self, key: tuple[int, str, str], name: str) -> CharacterRecord | str:
+        """The record, or why there is none: a miss is cached like a hit (until a write)."""
+        campaign_id = key[0]  # ``name`` as typed: the error quotes it
         async with self._database.session_scope() as session:
-            row = await repos.find_character(session, campaign_id, name)
-            return None if row is None else CharacterRecord.from_row(row)
+            try:
+                return CharacterRecord.from_row(await find_named(session, campaign_id, name))
+            except NotFoundError as error:
+                return error.message
 
     # Writes ---------------------------------------------------------------
     #
@@ -224,7 +242,7 @@ class CharacterService:
         """
         for attempt in range(WRITE_ATTEMPTS):
             async with self._database.session_scope() as session:
-                row = await _find(session, campaign_id, name)
+                row = await find_named(session, campaign_id, name)
                 _require_owner(row, actor_id, "update")
                 sheet = change(dict(row.sheet))
                 updated = await repos.update_character(
@@ -242,7 +260,7 @@ class CharacterService:
 
     async def delete(self, *, campaign_id: int, actor_id: int, name: str) -> CharacterRecord:
         async with self._database.session_scope() as session:
-            row = await _find(session, campaign_id, name)
+            row = await find_named(session, campaign_id, name)
             _require_owner(row, actor_id, "delete")
             record = CharacterRecord.from_row(row)
             if not await repos.delete_character(session, row.id):
@@ -255,7 +273,7 @@ class CharacterService:
         """Make the actor's own character ``name`` their active one (persisted)."""
         try:
             async with self._database.session_scope() as session:
-                row = await _find(session, campaign_id, name)
+                row = await find_named(session, campaign_id, name)
                 _require_owner(row, actor_id, "switch to")
                 await repos.set_active_character(
                     session, campaign_id=campaign_id, player_id=actor_id, character_id=row.id
@@ -299,11 +317,22 @@ async def _announce(session: Any, record: CharacterRecord) -> None:
     )
 
 
-async def _find(session: Any, campaign_id: int, name: str) -> Character:
-    row = await repos.find_character(session, campaign_id, name)
-    if row is None:
-        raise NotFoundError(f"no character named {name!r} in this campaign")
-    return row
+async def find_named(session: Any, campaign_id: int, name: str) -> Character:
+    """The one character a typed name means: its exact name (any case), else a unique prefix.
+
+    The one look-up of every command that takes a character name (sheets,
+    ``character switch``, play changes, attacks). Unknown or ambiguous: a
+    NotFoundError that lists the candidates.
+    """
+    rows = await repos.characters_by_prefix(session, campaign_id, name, limit=CANDIDATES_SHOWN)
+    if len(rows) == 1:
+        return rows[0]
+    if rows:
+        names = ", ".join(row.name for row in rows)
+        raise NotFoundError(f"{name!r} matches several characters ({names}): type more of the name")
+    known = await repos.character_names(session, campaign_id, typed="", limit=CANDIDATES_SHOWN)
+    listed = f" (characters: {', '.join(known)})" if known else " (it has no characters yet)"
+    raise NotFoundError(f"no character named {name!r} in this campaign{listed}")
 
 
 def _require_owner(row: Character, actor_id: int, action: str) -> None:

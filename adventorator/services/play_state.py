@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adventorator.errors import ConflictError, NotFoundError, PermissionDeniedError
 from adventorator.services._retry import WRITE_ATTEMPTS, back_off, busy
 from adventorator.services.character_records import CharacterRecord
-from adventorator.services.characters import CharacterService
+from adventorator.services.characters import CharacterService, find_named
 from adventorator.sheet import CharacterSheet, with_play_state
 from adventorator.storage import repos
 from adventorator.storage.database import Database
@@ -38,7 +38,6 @@ __all__ = ["GM_KIND", "UNDO_KIND", "Apply", "EventRecord", "PlayChange", "PlaySt
 Apply = Callable[[CharacterSheet], tuple[CharacterSheet, str]]
 UNDO_KIND = "undo"
 GM_KIND = "gm"
-CANDIDATES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -92,11 +91,8 @@ class PlayStateService:
         self._characters = characters
 
     async def find(self, campaign_id: int | None, name: str) -> CharacterRecord:
-        """A character by unique case-insensitive prefix (anyone may look)."""
-        if campaign_id is None:
-            raise NotFoundError(f"no character named {name!r} in this campaign")
-        async with self._database.session_scope() as session:
-            return CharacterRecord.from_row(await _find_prefix(session, campaign_id, name))
+        """A character by exact name or unique case-insensitive prefix (anyone may look)."""
+        return await self._characters.get_by_name(campaign_id, name)
 
     async def change(
         self,
@@ -119,7 +115,7 @@ class PlayStateService:
         """
         for attempt in range(WRITE_ATTEMPTS):
             async with self._database.session_scope() as session:
-                row = await _find_prefix(session, campaign_id, name)
+                row = await find_named(session, campaign_id, name)
                 if not any_owner:
                     await _require_may_change(session, row, actor_id)
                 before = CharacterRecord.from_row(row)
@@ -231,19 +227,6 @@ class PlayStateService:
                 after={"gm": player.id},
             )
             return player.display_name
-
-
-async def _find_prefix(session: AsyncSession, campaign_id: int, name: str) -> Character:
-    """The one character ``name`` names exactly or by prefix; NotFoundError with candidates."""
-    rows = await repos.characters_by_prefix(session, campaign_id, name, limit=CANDIDATES_SHOWN)
-    if len(rows) == 1:
-        return rows[0]
-    if rows:
-        names = ", ".join(row.name for row in rows)
-        raise NotFoundError(f"{name!r} matches several characters ({names}): type more of the name")
-    known = await repos.character_names(session, campaign_id, typed="", limit=CANDIDATES_SHOWN)
-    listed = f" (characters: {', '.join(known)})" if known else " (it has no characters yet)"
-    raise NotFoundError(f"no character named {name!r} in this campaign{listed}")
 
 
 async def _require_may_change(session: AsyncSession, row: Character, actor_id: int | None) -> None:
