@@ -98,3 +98,28 @@ def test_import_takes_the_document_as_a_positional_file_or_stdin(cli: Cli, tmp_p
     assert_one_line_error(
         cli("sheet", "import", str(tmp_path / "missing.json")), "cannot read", "missing.json"
     )
+
+
+def test_on_a_terminal_delete_asks_naming_the_resolved_sheet(cli: Cli, migrated_url: str) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    assert cli("sheet", "create", "--file", str(example_path("rogue"))).exit_code == 0
+    main, child = pty.openpty()
+    env = {**os.environ, "DATABASE_URL": migrated_url, "ADVENTORATOR_USER": "alice"}
+    adv = str(Path(sys.executable).with_name("adv"))
+    command = [adv, "sheet", "delete", "wren"]
+    process = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, env=env)
+    os.close(child)
+    seen = b""
+    while b"[y/N]" not in seen:
+        chunk = os.read(main, 1024)
+        assert chunk, seen
+        seen += chunk
+    os.write(main, b"n\n")
+    assert process.wait(timeout=60) == 1
+    os.close(main)
+    assert f"Delete {ROGUE} (level 5 Rogue)? It cannot be undone. [y/N]".encode() in seen
+    assert [row["name"] for row in cli.rows()] == [ROGUE]
