@@ -18,3 +18,7 @@ class Identity:
     player_key: str  # "cli:alice", or "discord:<id>"
     display_name: str
     scene_key: str = "default"  # a Discord channel: "discord:channel:<id>"
+    # A game master by the client's word: Discord's Manage Server permission or a
+    # configured role. Only the webhook sets it, from a verified interaction; the
+    # CLI never does (the campaign's recorded GM is the CLI's only one).
+    gm: bool = False

@@ -105,6 +105,7 @@ async def next_turn(invocation: Invocation, options: TurnOptions) -> Reply:
         scene_id=ids.scene_id,
         actor_id=ids.player_id,
         expected=options.current,
+        as_gm=invocation.identity.gm,
     )
     return change_reply(change)
 
@@ -118,6 +119,7 @@ async def prev_turn(invocation: Invocation, options: TurnOptions) -> Reply:
         scene_id=ids.scene_id,
         actor_id=ids.player_id,
         expected=options.current,
+        as_gm=invocation.identity.gm,
     )
     return change_reply(change)
 
@@ -155,7 +157,10 @@ async def end(invocation: Invocation, options: NoOptions) -> Reply:
 
     service, ids = await _service(invocation)
     change = await service.end(
-        campaign_id=ids.campaign_id, scene_id=ids.scene_id, actor_id=ids.player_id
+        campaign_id=ids.campaign_id,
+        scene_id=ids.scene_id,
+        actor_id=ids.player_id,
+        as_gm=invocation.identity.gm,
     )
     return change_reply(change, show_order=False)
 

@@ -174,6 +174,12 @@ class Settings(BaseSettings):
     discord_api_base: str = Field(
         default="https://discord.com/api/v10", validation_alias=_env("DISCORD_API_BASE")
     )
+    discord_gm_role: str = Field(
+        default="",
+        pattern=r"^[0-9,\s]*$",
+        validation_alias=_env("ADVENTORATOR_DISCORD_GM_ROLE"),
+        description="Role ids (comma-separated) whose members are game masters on Discord.",
+    )
     # Importing characters (`adv sheet import --url`).
     ddb_character_url: str = Field(
         default="https://character-service.dndbeyond.com/character/v5/character/",

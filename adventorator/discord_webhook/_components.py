@@ -1,4 +1,4 @@
-"""Buttons: the choices ``/act`` offers when it is unsure.
+"""Buttons: the choices ``/act`` offers when it is unsure, and the tracker's (``_tracker_buttons``).
 
 A button's ``custom_id`` names the interaction that offered it and the
 choice's number; the choices themselves are stored with that interaction's
@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from adventorator.commands import Choice, find_command
 from adventorator.discord_webhook import _render as render
+from adventorator.discord_webhook import _tracker as tracker
+from adventorator.discord_webhook import _tracker_buttons as tracker_buttons
 from adventorator.discord_webhook._handled import Handled
 
 if TYPE_CHECKING:
@@ -33,7 +35,11 @@ class Buttons:
         self.followups = followups
 
     async def __call__(self, ctx: InteractionContext) -> Handled:
-        parsed = render.parse_choice_id(str(ctx.data.get("custom_id", "")))
+        custom_id = str(ctx.data.get("custom_id", ""))
+        pressed = tracker.parse_press(custom_id)
+        if pressed is not None:
+            return await self._tracker(ctx, pressed)
+        parsed = render.parse_choice_id(custom_id)
         if parsed is None:
             unknown = render.notice("This button is not one of mine.")
             return Handled(render.respond(unknown), COMMAND, "invalid")
@@ -41,6 +47,15 @@ class Buttons:
         if replayed is not None:
             return replayed
         handled = await self._choose(ctx, *parsed)
+        await self.claims.finish(ctx.id, response=handled.response)
+        return handled
+
+    async def _tracker(self, ctx: InteractionContext, pressed: tracker.Press) -> Handled:
+        """A tracker button: claimed like a choice, so a redelivery replays the answer."""
+        replayed = await self.claims.claim(ctx, kind="component", command=tracker_buttons.COMMAND)
+        if replayed is not None:
+            return replayed
+        handled = await tracker_buttons.press(self.runner, ctx, pressed)
         await self.claims.finish(ctx.id, response=handled.response)
         return handled
 

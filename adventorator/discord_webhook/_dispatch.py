@@ -25,6 +25,7 @@ from adventorator.discord_webhook._payload import (
     PING,
     BadInteraction,
     InteractionContext,
+    gm_roles,
 )
 from adventorator.discord_webhook._slash import SlashCommands
 
@@ -49,6 +50,7 @@ class Dispatcher:
         self.claims = Claims(app)
         self.followups = FollowUps(app, metrics, self.claims)
         runner = Runner(app, metrics)
+        self._gm_roles = gm_roles(app.settings.discord_gm_role)
         self._routes: dict[int, Route] = {
             APPLICATION_COMMAND: SlashCommands(runner, self.claims, self.followups),
             MESSAGE_COMPONENT: Buttons(runner, self.claims, self.followups),
@@ -82,7 +84,7 @@ class Dispatcher:
         """The response to a verified interaction; BadInteraction for a malformed one."""
         if kind == PING:
             return Handled({"type": render.PONG})
-        ctx = InteractionContext.from_payload(payload)
+        ctx = InteractionContext.from_payload(payload, gm_roles=self._gm_roles)
         route = self._routes.get(kind)
         if route is None:
             raise BadInteraction(f"unsupported interaction type {kind}")

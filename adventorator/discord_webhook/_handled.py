@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from adventorator.commands import COMMANDS, Choice, CommandSpec, Invocation, Reply
+from adventorator.discord_webhook import _hidden as hidden
 from adventorator.discord_webhook import _render as render
+from adventorator.discord_webhook import _tracker as tracker
 from adventorator.errors import AdventoratorError, PoolExhaustedError
 from adventorator.rules.engine import Dnd5eRuleset
 
@@ -66,9 +68,26 @@ class Runner:
     async def command(self, ctx: InteractionContext, spec: CommandSpec, options: Any) -> Ran:
         """Run a slash command; its buttons (if any) point back at this interaction."""
         invocation = self.invocation(ctx)
-        return await self._guarded(
+        ran = await self._guarded(
             spec.name, ctx, lambda: spec.handler(invocation, options), buttons_for=ctx.id
         )
+        if ran.reply is not None and spec.name in tracker.TRACKED:
+            return await self._tracker(ctx, ran, ran.reply)
+        if ran.reply is not None and spec.name in hidden.HIDING:
+            try:
+                return await hidden.hidden(self.app, ctx, spec.name, ran)
+            except AdventoratorError:  # the subject is gone meanwhile: say nothing of it
+                return Ran(render.notice("Done; the creature is no longer there."), ran.outcome)
+        return ran
+
+    async def _tracker(self, ctx: InteractionContext, ran: Ran, reply: Reply) -> Ran:
+        """An init command's reply as the tracker (its plain reply if the sheets cannot be read)."""
+        try:
+            data = await tracker.tracker_message(self.app, ctx.identity, reply.data or {})
+        except AdventoratorError as error:
+            log.warning("the tracker for %s could not be drawn: %s", ctx.id, error)
+            return ran
+        return ran if data is None else Ran(data, ran.outcome, reply)
 
     async def choice(self, ctx: InteractionContext, choice: Choice) -> Ran:
         """Run the command behind a clicked button."""

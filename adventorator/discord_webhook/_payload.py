@@ -30,6 +30,9 @@ TYPE_NAMES = {
     5: "modal",
 }
 MAX_NAME = 100
+# Permission bits of member.permissions (Discord sends the member's total in the channel).
+ADMINISTRATOR = 1 << 3
+MANAGE_GUILD = 1 << 5
 MAX_JSON_DEPTH = 32
 """Nesting a payload may have; Discord's are under 10 deep, and json recurses per level."""
 
@@ -40,6 +43,7 @@ _SNOWFLAKE = re.compile(r"[0-9]{1,20}")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~=-]{0,499}")
 # Possessive, with an optional closing quote: linear even on an unterminated string.
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*+"?', re.DOTALL)
+_PERMISSIONS = re.compile(r"[0-9]{1,40}")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
@@ -108,8 +112,14 @@ class InteractionContext:
     received_at: float = field(default_factory=time.monotonic, compare=False)
 
     @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> InteractionContext:
-        """Parse ids, user and identity; BadInteraction when any is missing."""
+    def from_payload(
+        cls, payload: Mapping[str, Any], *, gm_roles: frozenset[str] = frozenset()
+    ) -> InteractionContext:
+        """Parse ids, user and identity; BadInteraction when any is missing.
+
+        A guild member with Manage Server (or Administrator), or with one of
+        ``gm_roles``, is a game master (``Identity.gm``).
+        """
         member = payload.get("member")
         user = (member.get("user") if isinstance(member, Mapping) else None) or payload.get("user")
         if not isinstance(user, Mapping):
@@ -133,6 +143,7 @@ class InteractionContext:
             player_key=f"discord:{user_id}",
             display_name=_display_name(member, user, user_id),
             scene_key=scene,
+            gm=bool(guild) and _grants_gm(member, gm_roles),
         )
         return cls(
             id=_snowflake(payload.get("id"), "id"),
@@ -145,6 +156,23 @@ class InteractionContext:
 
 def _get(value: Any, key: str) -> Any:
     return value.get(key) if isinstance(value, Mapping) else None
+
+
+def gm_roles(setting: str) -> frozenset[str]:
+    """The role ids of ``ADVENTORATOR_DISCORD_GM_ROLE`` ("123, 456")."""
+    return frozenset(part.strip() for part in setting.split(",") if part.strip())
+
+
+def _grants_gm(member: Any, roles: frozenset[str]) -> bool:
+    """Manage Server, Administrator or a configured role (a bad field grants nothing)."""
+    permissions = _get(member, "permissions")
+    # A string of ASCII digits (a 64-bit-plus bitfield); anything else grants nothing.
+    digits = isinstance(permissions, str) and _PERMISSIONS.fullmatch(permissions) is not None
+    bits = int(permissions) if digits else 0
+    if bits & (MANAGE_GUILD | ADMINISTRATOR):
+        return True
+    held = _get(member, "roles")
+    return isinstance(held, list) and any(str(role) in roles for role in held)
 
 
 def _display_name(member: Any, user: Mapping[str, Any], user_id: str) -> str:

@@ -196,19 +196,27 @@ class EncounterService:
         scene_id: int,
         actor_id: int,
         expected: str | None = None,
+        as_gm: bool = False,
     ) -> EncounterChange:
         """End the current turn and start the next one (round 0: start round 1).
 
         ``expected`` names the combatant whose turn the caller means to end: a
         press made on a stale tracker then changes nothing (ConflictError).
+        ``as_gm``: the client vouches the actor is a game master (Discord roles).
         """
-        return await self._turn(campaign_id, scene_id, actor_id, expected, forward=True)
+        return await self._turn(campaign_id, scene_id, actor_id, expected, as_gm, forward=True)
 
     async def prev(
-        self, *, campaign_id: int, scene_id: int, actor_id: int, expected: str | None = None
+        self,
+        *,
+        campaign_id: int,
+        scene_id: int,
+        actor_id: int,
+        expected: str | None = None,
+        as_gm: bool = False,
     ) -> EncounterChange:
         """Go back one turn (effects are not restored; undo a condition change for that)."""
-        return await self._turn(campaign_id, scene_id, actor_id, expected, forward=False)
+        return await self._turn(campaign_id, scene_id, actor_id, expected, as_gm, forward=False)
 
     async def remove(
         self, *, campaign_id: int, scene_id: int, actor_id: int, name: str
@@ -229,12 +237,14 @@ class EncounterService:
         self._characters.invalidate(campaign_id)
         return change
 
-    async def end(self, *, campaign_id: int, scene_id: int, actor_id: int) -> EncounterChange:
+    async def end(
+        self, *, campaign_id: int, scene_id: int, actor_id: int, as_gm: bool = False
+    ) -> EncounterChange:
         """End the encounter (the game master, or anyone while it has no game master)."""
 
         async def plan(session: AsyncSession, view: EncounterView) -> Plan:
             gm = await repos.campaign_gm(session, campaign_id)
-            if gm is not None and gm != actor_id:
+            if gm is not None and gm != actor_id and not as_gm:
                 raise PermissionDeniedError("only the game master may end the encounter")
             fallen = await reads.fallen(session, view)
             summary = reads.end_summary(view, fallen)
@@ -322,6 +332,7 @@ class EncounterService:
         scene_id: int,
         actor_id: int,
         expected: str | None,
+        as_gm: bool,
         *,
         forward: bool,
     ) -> EncounterChange:
@@ -337,7 +348,8 @@ class EncounterService:
                 raise ConflictError(reads.moved_on(view))
             if expected is not None and (current is None or not _names(current, expected)):
                 raise ConflictError(reads.moved_on(view))
-            await reads.require_turn_owner(session, view, actor_id)
+            if not as_gm:
+                await reads.require_turn_owner(session, view, actor_id)
             return _turn_plan(view, forward)
 
         change = await self._write(campaign_id, scene_id, actor_id, plan)
