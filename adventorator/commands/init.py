@@ -148,6 +148,7 @@ async def remove(invocation: Invocation, options: RemoveOptions) -> Reply:
         scene_id=ids.scene_id,
         actor_id=ids.player_id,
         name=options.name,
+        as_gm=invocation.identity.gm,
     )
     return change_reply(change)
 

@@ -219,15 +219,14 @@ class EncounterService:
         return await self._turn(campaign_id, scene_id, actor_id, expected, as_gm, forward=False)
 
     async def remove(
-        self, *, campaign_id: int, scene_id: int, actor_id: int, name: str
+        self, *, campaign_id: int, scene_id: int, actor_id: int, name: str, as_gm: bool = False
     ) -> EncounterChange:
         """Take a combatant out; a monster made by init add has its sheet deleted."""
 
         async def plan(session: AsyncSession, view: EncounterView) -> Plan:
             combatant = reads.find_combatant(view, name)
-            if combatant.owner_id != actor_id and not await reads.is_gm(
-                session, campaign_id, actor_id
-            ):
+            mine = as_gm or combatant.owner_id == actor_id
+            if not mine and not await reads.is_gm(session, campaign_id, actor_id):
                 raise PermissionDeniedError(
                     f"{combatant.name!r} belongs to another player; the game master may remove it"
                 )

@@ -211,3 +211,18 @@ async def test_attack_tells_the_acting_player_the_command(webhook: Webhook) -> N
     refused = await _send(webhook, _press(ids["Attack"], BOB))
     assert refused["data"]["flags"] == EPHEMERAL
     assert "only its player" in content(refused)
+
+
+async def test_a_manage_server_member_may_remove_a_monster_with_init_remove(
+    webhook: Webhook,
+) -> None:
+    await _fight(webhook)
+    refused = await _init(webhook, "remove", {"name": "goblin 1"}, user=CAROL)
+    assert refused["data"]["flags"] == EPHEMERAL
+    assert "game master may remove it" in content(refused)
+    payload = command("init", {"name": "goblin 1"}, sub="remove", user=CAROL)
+    payload["member"]["permissions"] = MANAGE_GUILD
+    removed = await _send(webhook, payload)
+    assert content(removed).startswith("Goblin 1 leaves the encounter\n"), removed
+    assert "Goblin 1" not in content(removed).partition("\n")[2]
+    assert "Next turn" in _custom_ids(removed)
