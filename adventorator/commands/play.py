@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adventorator.commands._characters import character_for
 from adventorator.commands._types import CommandSpec, Invocation, Reply, option
 from adventorator.errors import InputError
 from adventorator.text import escape_markdown
+
+if TYPE_CHECKING:
+    from adventorator.play.combat import AttackOutcome, AttackResolver, ValidAttack
+    from adventorator.play.narrator import TurnResult
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -15,8 +20,13 @@ MAX_MESSAGE_CHARS = 2000
 @dataclass(frozen=True)
 class DoOptions:
     message: str = option("What your character does, in your own words.", positional=True)
+    # --as: a game master narrating a monster's turn (`do --as "goblin 2" "it lunges"`).
     character: str | None = option(
-        "Act as this character (default: your active one).", default=None, autocomplete=True
+        "Act as this character or monster: yours, or anyone's as game master "
+        "(default: your active one).",
+        default=None,
+        autocomplete=True,
+        cli_flags=("--as", "--character"),
     )
 
 
@@ -51,8 +61,13 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
     from adventorator.play.narrator import run_orchestrator
 
     text = _message(options.message)
-    record = await character_for(invocation, options.character, own=True)
+    record = await character_for(invocation, options.character)
     ids = await invocation.app.resolve(invocation.identity)
+    if options.character and record.sheet.monster is not None:
+        # A monster's turn: its owner or the game master narrates it.
+        await (await invocation.app.play_state()).require_may_act(record, ids.player_id)
+    elif options.character:  # a player's character speaks only at its player's word
+        record = await character_for(invocation, options.character, own=True)
     turn = await run_orchestrator(
         app=invocation.app,
         ids=ids,
@@ -61,10 +76,13 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
         rng=invocation.rng,
         ruleset=invocation.ruleset,
         words=invocation.syntax,
+        resolve_attack=attack_resolver(invocation),
     )
     from adventorator.commands._checks import condition_lines
 
     label = "" if turn.narrator == "llm" else " (offline narrator)"
+    if turn.attack is not None:
+        return _attack_reply(turn, label)
     checked = ("", "")
     if turn.check is not None and not turn.rejected:
         checked = (
@@ -91,6 +109,40 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
         markdown="\n".join(markdown_lines),
         data=turn.to_json(),
         ephemeral=turn.rejected,
+        transcript_ids=turn.transcript_ids,
+    )
+
+
+def attack_resolver(invocation: Invocation) -> AttackResolver:
+    """An accepted attack proposal run as ``adv attack WEAPON --as ATTACKER --target TARGET``."""
+
+    async def resolve(attack: ValidAttack) -> AttackOutcome:
+        from adventorator.commands._attacking import run_attack
+        from adventorator.commands.attack import AttackOptions
+        from adventorator.play.combat import AttackOutcome
+
+        options = AttackOptions(
+            weapon=attack.weapon, character=attack.attacker, target=attack.target
+        )
+        reply = await run_attack(invocation, options)
+        return AttackOutcome.from_attack(reply.text, reply.markdown, dict(reply.data or {}))
+
+    return resolve
+
+
+def _attack_reply(turn: TurnResult, label: str) -> Reply:
+    """``adv attack``'s lines, then the narration (model text: escaped for Discord)."""
+    assert turn.attack is not None
+    attack = turn.attack
+    text = [attack.text, f"{turn.narration}{label}"]
+    markdown = [attack.markdown or escape_markdown(attack.text), escape_markdown(text[1])]
+    if turn.notice:
+        text.insert(0, turn.notice)
+        markdown.insert(0, turn.notice)
+    return Reply(
+        text="\n".join(text),
+        markdown="\n".join(markdown),
+        data=turn.to_json(),
         transcript_ids=turn.transcript_ids,
     )
 

@@ -1,4 +1,4 @@
-"""What a ``do`` turn uses of the application: settings, characters, transcripts, LLM.
+"""What a ``do`` turn uses of the application: settings, characters, transcripts, LLM, encounters.
 
 ``AppContext`` (adventorator/context.py) satisfies it structurally; play never
 imports the context, which imports every layer.
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from adventorator.config import Settings
     from adventorator.llm import LLMClient
     from adventorator.services.characters import CharacterService
+    from adventorator.services.encounters import EncounterService
     from adventorator.services.transcripts import TranscriptService
 
 
@@ -24,5 +25,7 @@ class PlayContext(Protocol):
     async def characters(self) -> CharacterService: ...
 
     async def transcripts(self) -> TranscriptService: ...
+
+    async def encounters(self) -> EncounterService: ...
 
     def llm(self) -> LLMClient | None: ...

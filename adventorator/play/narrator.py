@@ -28,18 +28,19 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from adventorator.errors import LLMError
 from adventorator.limits import PROPOSAL_NAME_CHARS, PROPOSAL_REASON_CHARS, TRANSCRIPT_LINE_CHARS
 from adventorator.llm.bounds import shorten
-from adventorator.play._outcomes import degree_of, mechanics_line
-from adventorator.play.proposals import NARRATOR_ACTIONS, Narration, NarratorProposal
+from adventorator.play._outcomes import mechanics_line
+from adventorator.play._voice import Narrator
+from adventorator.play.combat import CombatScene, combat_scene, validate_attack
+from adventorator.play.proposals import NARRATOR_ACTIONS, NarratorProposal, ProposalRejected
 from adventorator.rules.engine import CheckKind, CheckResult, Ruleset
 from adventorator.rules.srd import RulesError, parse_ability, parse_skill
 from adventorator.services.transcripts import NewEntry
 
 if TYPE_CHECKING:
-    from adventorator.llm import LLMClient, ModelTurn
     from adventorator.play._context import PlayContext
+    from adventorator.play.combat import AttackOutcome, AttackResolver
     from adventorator.play.offline_narrator import CommandWords
     from adventorator.rules.condition_effects import RollEffect
     from adventorator.services.identities import ResolvedIdentity
@@ -83,6 +84,7 @@ class TurnResult:
     transcript_ids: tuple[int, ...] = ()  # the entries written for this turn
     notes: tuple[str, ...] = ()  # adjustments made to the proposal, e.g. a clamped DC
     effect: RollEffect | None = None  # what the character's conditions did to the check
+    attack: AttackOutcome | None = None  # an attack the engine resolved (adv attack's data)
 
     def check_json(self) -> dict[str, Any] | None:
         """The check's JSON as ``adv check`` gives it (conditions included)."""
@@ -101,6 +103,7 @@ class TurnResult:
             "notice": self.notice,
             "transcript_ids": list(self.transcript_ids),
             "notes": list(self.notes),
+            "attack": None if self.attack is None else self.attack.data,
         }
 
 
@@ -124,6 +127,8 @@ def validate_proposal(proposal: NarratorProposal, words: CommandWords | None = N
         raise ProposalRejected("the narrator gave no reason for its proposal")
     if proposal.action == "none":
         return ValidCheck(None, None, None, None, reason)
+    if proposal.action == "attack":  # run_orchestrator validates attacks against the encounter
+        raise ProposalRejected("an attack is proposed only in a do turn, against its encounter")
     kind = _KINDS[proposal.action]
     try:
         skill = parse_skill(proposal.skill).value if proposal.skill else None
@@ -147,10 +152,6 @@ def validate_proposal(proposal: NarratorProposal, words: CommandWords | None = N
     return ValidCheck(kind, ability, skill, dc, reason, notes)
 
 
-class ProposalRejected(Exception):
-    """A proposal failed validation; the message says why (shown to the player)."""
-
-
 async def run_orchestrator(
     *,
     app: PlayContext,
@@ -160,24 +161,43 @@ async def run_orchestrator(
     rng: random.Random,
     ruleset: Ruleset,
     words: CommandWords | None = None,
+    resolve_attack: AttackResolver | None = None,
 ) -> TurnResult:
     """Play one ``do`` turn for the player's character (see the module doc).
 
     ``words`` is the client's syntax, for refusals that name a command.
+    ``resolve_attack`` runs an accepted attack proposal as ``adv attack`` does
+    (the command layer's); without it, attack proposals are refused.
     """
     from adventorator.llm import model_turn
+    from adventorator.play._attack_turn import attack_turn
 
     characters = await app.characters()
     transcripts = await app.transcripts()
     record = await characters.get_by_id(ids.campaign_id, character_id)
     history = await transcripts.recent(ids.scene_id, limit=TRANSCRIPT_CONTEXT_LINES)
+    scene = await _scene(app, ids, character_id, record.sheet)
     # One deadline for every model call of the turn; an ``act`` that runs this
     # ``do`` has opened the turn already, and this joins it.
     with model_turn() as model:
-        narrator = _Narrator(app.llm(), app, record.sheet, ruleset, model, words)
+        narrator = Narrator(app.llm(), app, record.sheet, ruleset, model, words)
         lines = [(line.role, line.content) for line in history]
-        proposal = bound_proposal(await narrator.propose(player_text, lines))
+        proposal = bound_proposal(await narrator.propose(player_text, lines, scene))
         try:
+            if proposal.action == "attack" and not proposal.model_extra:
+                attack = validate_attack(proposal, scene, words)
+                if resolve_attack is None:
+                    raise ProposalRejected("this caller cannot resolve attacks")
+                return await attack_turn(
+                    transcripts=transcripts,
+                    ids=ids,
+                    character_id=character_id,
+                    player_text=player_text,
+                    proposal=proposal,
+                    attack=attack,
+                    resolve=resolve_attack,
+                    narrator=narrator,
+                )
             valid = validate_proposal(proposal, words)
         except ProposalRejected as rejection:
             return await _rejected(
@@ -222,13 +242,21 @@ async def run_orchestrator(
     )
 
 
+async def _scene(
+    app: PlayContext, ids: ResolvedIdentity, character_id: int, sheet: CharacterSheet
+) -> CombatScene:
+    """The scene's encounter as the acting character sees it (one read, no session kept)."""
+    encounters = await app.encounters()
+    return combat_scene(await encounters.active(ids.campaign_id, ids.scene_id), character_id, sheet)
+
+
 async def _rejected(
     transcripts: TranscriptService,
     ids: ResolvedIdentity,
     character_id: int,
     player_text: str,
     proposal: NarratorProposal,
-    narrator: _Narrator,
+    narrator: Narrator,
     reason: str,
 ) -> TurnResult:
     """Record the player's line and why the proposal was refused; nothing is rolled."""
@@ -276,6 +304,8 @@ def bound_proposal(proposal: NarratorProposal) -> NarratorProposal:
             "ability": name(proposal.ability),
             "skill": name(proposal.skill),
             "dc": proposal.dc,
+            "weapon": name(proposal.weapon),
+            "target": name(proposal.target),
             "reason": shorten(proposal.reason, PROPOSAL_REASON_CHARS),
             **extra,
         }
@@ -287,116 +317,3 @@ def _short_value(value: object) -> object:
         return value
     text = value if isinstance(value, str) else json.dumps(value, default=str)
     return shorten(text, PROPOSAL_NAME_CHARS)
-
-
-class _Narrator:
-    """The LLM narrator, falling back to the offline one (and saying so) on failure."""
-
-    def __init__(
-        self,
-        llm: LLMClient | None,
-        app: PlayContext,
-        sheet: CharacterSheet,
-        ruleset: Ruleset,
-        turn: ModelTurn,
-        words: CommandWords | None = None,
-    ) -> None:
-        self._llm = llm
-        self._words = words
-        self._settings = app.settings
-        self._sheet = sheet
-        self._turn = turn
-        self._summary = ""
-        self.notice: str | None = None
-        self.failure: str | None = None  # why the LLM did not answer, for the transcript
-        if llm is not None and turn.failure is not None:
-            # The model already failed in this turn (an ``act``'s planner): no new call.
-            self.failure = str(turn.failure)
-            self.notice = (
-                f"The model already failed in this turn ({self.failure}); "
-                "the offline narrator answered."
-            )
-            self._llm = None
-        if self._llm is not None:
-            from adventorator.llm import summarize_sheet_for_prompt
-
-            self._summary = summarize_sheet_for_prompt(sheet, ruleset)
-
-    @property
-    def name(self) -> str:
-        return "llm" if self._llm is not None else "offline"
-
-    def meta(self) -> dict[str, str]:
-        """What the transcript keeps about who narrated, and why not the LLM."""
-        meta = {"narrator": self.name}
-        if self.failure is not None:
-            meta["llm_failure"] = self.failure
-        return meta
-
-    def _fall_back(self, error: LLMError) -> None:
-        log.warning("LLM failed, using the offline narrator: %s", error)
-        self.failure = str(error)
-        self.notice = f"The LLM narrator failed ({error}); the offline narrator answered."
-        self._llm = None
-
-    async def propose(self, text: str, history: list[tuple[str, str]]) -> NarratorProposal:
-        from adventorator.llm import build_narrator_messages
-        from adventorator.play.offline_narrator import offline_proposal
-
-        if self._llm is not None:
-            messages = build_narrator_messages(
-                player_text=text,
-                sheet_summary=self._summary,
-                transcript=history,
-                max_prompt_tokens=self._settings.llm_max_prompt_tokens,
-                model=self._settings.llm_model,
-            )
-            try:
-                return await self._llm.complete_structured(
-                    messages, NarratorProposal, name="narrator_proposal", turn=self._turn
-                )
-            except LLMError as error:
-                self._fall_back(error)
-        return offline_proposal(text, self._words)
-
-    async def narrate(
-        self, text: str, result: CheckResult | None, reason: str, *, auto_fail: bool = False
-    ) -> str:
-        """The telling of the engine's outcome, its degree included.
-
-        An automatic failure (a condition) is told as one, without the die:
-        the narration must not read the roll the engine ignored.
-        """
-        from adventorator.llm import build_narration_messages
-        from adventorator.play.offline_narrator import offline_narration
-
-        degree = None if result is None else degree_of(result, auto_fail=auto_fail)
-        success = None if result is None else (False if auto_fail else result.success)
-        if self._llm is not None:
-            check_text = None
-            if result is not None:
-                check_text = (
-                    f"{result.check.title}: automatic failure" if auto_fail else result.text()
-                )
-            messages = build_narration_messages(
-                player_text=text,
-                sheet_summary=self._summary,
-                check_text=check_text,
-                success=success,
-                reason=reason,
-                degree=None if degree is None else degree.describe(),
-            )
-            try:
-                reply = await self._llm.complete_structured(
-                    messages, Narration, name="narration", turn=self._turn
-                )
-                return reply.narration
-            except LLMError as error:
-                self._fall_back(error)
-        return offline_narration(
-            player_text=text,
-            character_name=self._sheet.name,
-            check_title=None if result is None else result.check.title,
-            success=success,
-            degree=degree,
-        )

@@ -35,6 +35,9 @@ next to the narration.
    the proposal carries ``state_change`` and a reason naming the command to
    use, in the client's syntax, and ``narrator.validate_proposal`` rejects it
    (``state_refusal`` words any proposal that tries to change state).
+2b. **Attack.** In a ``do``, an attack phrasing ("I attack the goblin", "shoot
+   the skeleton", "I stab it") that starts before any check's words proposes
+   an attack: the weapon and target read as ``_offline_attacks`` says.
 3. **No match.** No roll (``action="none"``): speech ("I say ...", a quote)
    never needs one, and for anything else the offline narrator does not guess
    a check; the reason says which case applied.
@@ -48,8 +51,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from adventorator.play._offline_attacks import offline_attack
 from adventorator.play._offline_names import NAMED_RULES, stated_dc
 from adventorator.play._offline_rules import (
     DIFFICULTY_RULES,
@@ -64,10 +68,14 @@ from adventorator.play._outcomes import TEMPLATES, Degree
 from adventorator.play.proposals import NarratorProposal
 from adventorator.rules.srd import DC_BY_DIFFICULTY, Ability, Skill
 
+if TYPE_CHECKING:
+    from adventorator.play.combat import CombatScene
+
 __all__ = [
     "OFFLINE_NARRATOR_LABEL",
     "STATE_CHANGE_KEY",
     "CommandWords",
+    "cli_words",
     "offline_narration",
     "offline_proposal",
     "state_refusal",
@@ -110,6 +118,11 @@ class _CliWords:
         return " ".join([self.command(name), *(f"<{option}>" for option in options)])
 
 
+def cli_words() -> CommandWords:
+    """The command line's words (``adv heal``), for a caller without a client syntax."""
+    return _CliWords()
+
+
 def _hint(kind: str, words: CommandWords, amount: str | None = None) -> str:
     """What to use instead, for one kind of state change (with the amount the text named)."""
     if kind in ("damage", "heal") and amount is not None:
@@ -147,8 +160,14 @@ def state_refusal(proposal: NarratorProposal, words: CommandWords | None = None)
     return "; ".join([line, *hints])
 
 
-def offline_proposal(player_text: str, words: CommandWords | None = None) -> NarratorProposal:
-    """The offline narrator's check for ``player_text`` (see the module docstring)."""
+def offline_proposal(
+    player_text: str, words: CommandWords | None = None, scene: CombatScene | None = None
+) -> NarratorProposal:
+    """The offline narrator's check for ``player_text`` (see the module docstring).
+
+    With the ``scene`` of a ``do``, an attack phrasing that starts before any
+    check's words is an attack proposal (``_offline_attacks``).
+    """
     changed = _state_change(player_text)
     if changed is not None:
         kind, matched = changed
@@ -162,13 +181,16 @@ def offline_proposal(player_text: str, words: CommandWords | None = None) -> Nar
             {"action": "none", "reason": _PREFIX + reason, STATE_CHANGE_KEY: kind}
         )
     match = _first_match(player_text, NAMED_RULES) or _first_match(player_text, RULES)
+    attack = offline_attack(player_text, scene)
+    if attack is not None and (match is None or attack[1] < match[2]):
+        return attack[0]
     if match is None:
         if TALK.search(player_text):
             reason = "speech needs no roll"
         else:
             reason = "no action keyword matched, so no roll is proposed"
         return NarratorProposal(action="none", reason=_PREFIX + reason)
-    rule, matched = match
+    rule, matched, _ = match
     skill = _knowledge_skill(player_text) if rule.knowledge else rule.skill
     title = _title(rule.action, rule.ability, skill)
     article = "an" if title[0] in "AEIOU" else "a"
@@ -192,7 +214,7 @@ def _state_change(text: str) -> tuple[str, str] | None:
     return kind, " ".join(words.lower().split())
 
 
-def _first_match(text: str, rules: tuple[Rule, ...]) -> tuple[Rule, str] | None:
+def _first_match(text: str, rules: tuple[Rule, ...]) -> tuple[Rule, str, int] | None:
     best: tuple[int, int, Rule, str] | None = None
     for order, rule in enumerate(rules):
         found = rule.pattern.search(text)
@@ -200,7 +222,7 @@ def _first_match(text: str, rules: tuple[Rule, ...]) -> tuple[Rule, str] | None:
             best = (found.start(), order, rule, found.group(0))
     if best is None:
         return None
-    return best[2], " ".join(best[3].lower().split())
+    return best[2], " ".join(best[3].lower().split()), best[0]
 
 
 def _knowledge_skill(text: str) -> Skill:

@@ -13,16 +13,23 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-NARRATOR_ACTIONS = ("ability_check", "skill_check", "saving_throw", "none")
+NARRATOR_ACTIONS = ("ability_check", "skill_check", "saving_throw", "attack", "none")
+
+
+class ProposalRejected(Exception):
+    """A proposal failed validation; the message says why (shown to the player)."""
 
 
 class NarratorProposal(BaseModel):
-    """The narrator's proposal of a check for the player's action."""
+    """The narrator's proposal of a check (or, in an encounter, an attack) for the action."""
 
     model_config = ConfigDict(extra="allow")
 
     action: str = Field(
-        description="One of: ability_check, skill_check, saving_throw, none (no roll needed)."
+        description=(
+            "One of: ability_check, skill_check, saving_throw, attack (in an encounter), "
+            "none (no roll needed)."
+        )
     )
     ability: str | None = Field(
         default=None, description="SRD ability: str, dex, con, int, wis or cha."
@@ -31,6 +38,12 @@ class NarratorProposal(BaseModel):
         default=None, description="SRD skill for a skill_check, e.g. stealth."
     )
     dc: int | None = Field(default=None, description="Difficulty class, 5 (very easy) to 30.")
+    weapon: str | None = Field(
+        default=None, description="For an attack: one of the character's attacks, by name."
+    )
+    target: str | None = Field(
+        default=None, description="For an attack: a combatant of the encounter, by name."
+    )
     reason: str = Field(default="", description="One sentence: why this check fits the action.")
 
 
