@@ -15,8 +15,9 @@ import re
 from typing import Any
 
 from tests.discord.harness import ALICE, BOB, command, component, fetch
-from tests.discord.helpers import EPHEMERAL, content, create_sheet
+from tests.discord.helpers import EPHEMERAL, content, create_sheet, startup_prune_done
 from tests.discord.support import StartWebhook, Webhook
+from tests.discord.test_db_costs import statements
 
 GM_USER = "730000000000000009"
 CAROL = "730000000000000003"
@@ -170,6 +171,21 @@ async def test_a_long_order_is_summarised_around_the_current_turn(webhook: Webho
     assert len(shown) == 15
     assert sum("Skeleton" in line for line in shown) == 11  # the rest are counted
     assert "Next turn" in _custom_ids(body)
+
+
+async def test_a_warm_tracker_reads_the_sheets_from_the_cache(webhook: Webhook) -> None:
+    """28 combatants' states cost no statement once the character cache is warm."""
+    await startup_prune_done(webhook)
+    await _fight(webhook)
+    for _ in range(2):
+        await _init(webhook, "add", {"name": "skeleton", "count": 12, "init": 5})
+    await _init(webhook, "list")
+    with statements() as seen:
+        body = await _init(webhook, "list")
+    assert "Skeleton" in content(body)
+    # Claim, the encounter, its combatants, the stored answer: no sheet reads.
+    assert len(seen) == 4, seen
+    assert not any("FROM characters" in statement for statement in seen), seen
 
 
 async def test_monster_numbers_are_hidden_from_players_and_shown_to_the_gm(
