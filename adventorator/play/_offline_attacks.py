@@ -55,7 +55,8 @@ def offline_attack(text: str, scene: CombatScene | None) -> tuple[NarratorPropos
     if found is None or scene is None:
         return None
     verb = " ".join(found.group(0).lower().split())
-    kind = "ranged" if found.group("ranged") else "melee" if found.group("melee") else None
+    groups = found.groupdict()
+    kind = "ranged" if groups.get("ranged") else "melee" if groups.get("melee") else None
     weapon = _weapon(text, scene.attacks, kind)
     target = _target(text, scene) if running else None
     said = f'"{verb}" is an attack'
@@ -72,10 +73,11 @@ def _mentions(text: str, words: str) -> bool:
 
 
 def _weapon(text: str, attacks: tuple[Attack, ...], kind: str | None) -> str | None:
+    words = {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", text)}
     for attack in attacks:
-        if _mentions(text, attack.name) or any(
-            len(word) > 2 and _mentions(text, word) for word in attack.name.split()
-        ):
+        name = attack.name.casefold()
+        # "my shortsword", "the bow" (Shortbow), "the crossbow" (Light Crossbow)
+        if _mentions(text, attack.name) or any(name.endswith(w) for w in words):
             return attack.name
     if kind is None:
         return attacks[0].name if attacks else None
@@ -89,9 +91,11 @@ def _target(text: str, scene: CombatScene) -> str | None:
         if _mentions(text, name):
             return name
     for key in (lambda n: _NUMBER.sub("", n), lambda n: n.split()[0]):
-        named = {key(n) for n in others if _mentions(text, key(n))}
-        if named:
-            return sorted(named, key=len, reverse=True)[0]  # a shared name is refused as such
+        named = [n for n in others if _mentions(text, key(n))]
+        if len(named) == 1:
+            return named[0]
+        if named:  # a shared name ("goblin"): proposed as said, refused as ambiguous
+            return max((key(n) for n in named), key=len)
     foes = scene.foes()
     return foes[0] if len(foes) == 1 else None
 

@@ -47,6 +47,15 @@ if TYPE_CHECKING:
     from adventorator.services.transcripts import TranscriptService
     from adventorator.sheet import CharacterSheet
 
+__all__ = [
+    "ProposalRejected",
+    "TurnResult",
+    "ValidCheck",
+    "bound_proposal",
+    "run_orchestrator",
+    "validate_proposal",
+]
+
 log = logging.getLogger("adventorator.play.narrator")
 
 DC_MIN, DC_MAX = 5, 30
