@@ -73,12 +73,18 @@ class Runner:
         )
         if ran.reply is not None and spec.name in tracker.TRACKED:
             return await self._tracker(ctx, ran, ran.reply)
-        if ran.reply is not None and spec.name in hidden.HIDING:
-            try:
-                return await hidden.hidden(self.app, ctx, spec.name, ran)
-            except AdventoratorError:  # the subject is gone meanwhile: say nothing of it
-                return Ran(render.notice("Done; the creature is no longer there."), ran.outcome)
+        if spec.name in hidden.HIDING or spec.name in hidden.PLANNED:
+            return await self._hidden(ctx, spec.name, ran)
         return ran
+
+    async def _hidden(self, ctx: InteractionContext, command: str, ran: Ran) -> Ran:
+        """``ran`` without a monster's numbers (``_hidden``)."""
+        if ran.reply is None:
+            return ran
+        try:
+            return await hidden.hidden(self.app, ctx, command, ran)
+        except AdventoratorError:  # the subject is gone meanwhile: say nothing of it
+            return Ran(render.notice("Done; the creature is no longer there."), ran.outcome)
 
     async def _tracker(self, ctx: InteractionContext, ran: Ran, reply: Reply) -> Ran:
         """An init command's reply as the tracker (its plain reply if the sheets cannot be read)."""
@@ -94,7 +100,8 @@ class Runner:
         from adventorator.commands.planning import run_choice
 
         invocation = self.invocation(ctx)
-        return await self._guarded(choice.command, ctx, lambda: run_choice(invocation, choice))
+        ran = await self._guarded(choice.command, ctx, lambda: run_choice(invocation, choice))
+        return await self._hidden(ctx, choice.command, ran)
 
     async def _guarded(
         self,

@@ -18,14 +18,22 @@ from adventorator.discord_webhook._tracker import hidden_state, is_game_master
 from adventorator.text import escape_markdown
 
 if TYPE_CHECKING:
-    from adventorator.commands import Reply
     from adventorator.context import AppContext
     from adventorator.discord_webhook._handled import Ran
     from adventorator.discord_webhook._payload import InteractionContext
     from adventorator.sheet import CharacterSheet
 
 HIDING = frozenset({"attack", "damage", "heal", "hp", "sheet show"})
+PLANNED = frozenset({"act"})  # replies wrapping a planned command's (``result``), as choices do
 PRIVATE_FOR_GM = frozenset({"hp", "sheet show"})  # asked to see the numbers: shown privately
+
+
+def unwrap(command: str, data: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+    """The command a reply is about and its data: a plan's executed command, else itself."""
+    inner, planned = data.get("result"), data.get("command")
+    if isinstance(inner, Mapping) and isinstance(planned, str) and "planner" in data:
+        return planned, inner
+    return command, data
 
 
 def subject(command: str, data: Mapping[str, Any]) -> str | None:
@@ -42,8 +50,11 @@ async def hidden(app: AppContext, ctx: InteractionContext, command: str, ran: Ra
     from adventorator.discord_webhook._handled import Ran
 
     reply = ran.reply
-    name = subject(command, reply.data or {}) if reply is not None else None
-    if reply is None or not isinstance(name, str):
+    if reply is None:
+        return ran
+    command, data = unwrap(command, reply.data or {})
+    name = subject(command, data) if command in HIDING else None
+    if not isinstance(name, str):
         return ran
     ids = await app.lookup(ctx.identity)
     record = await (await app.characters()).get_by_name(ids.campaign_id, name)
@@ -52,7 +63,7 @@ async def hidden(app: AppContext, ctx: InteractionContext, command: str, ran: Ra
         return ran
     if command in PRIVATE_FOR_GM and await is_game_master(app, ctx.identity):
         return Ran({**ran.data, "flags": render.EPHEMERAL}, ran.outcome, reply, ran.files)
-    text = _rewritten(command, reply, sheet, str(ran.data.get("content", "")))
+    text = _rewritten(command, data, sheet, str(ran.data.get("content", "")))
     return Ran({**ran.data, "content": render.truncate(text)}, ran.outcome, reply)
 
 
@@ -61,9 +72,8 @@ def _word(sheet: CharacterSheet) -> str:
     return hidden_state(sheet.hp.current, sheet.hp.max) or "not bloodied"
 
 
-def _rewritten(command: str, reply: Reply, sheet: CharacterSheet, shown: str) -> str:
+def _rewritten(command: str, data: Mapping[str, Any], sheet: CharacterSheet, shown: str) -> str:
     """The content with the monster's HP (and AC) replaced by what players may know."""
-    data = reply.data or {}
     name = escape_markdown(sheet.name)
     state = f"{name}: {_word(sheet)}"
     if command == "sheet show":
@@ -74,13 +84,13 @@ def _rewritten(command: str, reply: Reply, sheet: CharacterSheet, shown: str) ->
             lines.append(f"Conditions: {conditions}")
         lines.append("Its hit points, AC and statistics are for the game master.")
         return "\n".join(lines)
-    if command == "hp":
-        return state
     lines = shown.splitlines()
+    if command == "hp":  # its one line, after a plan's notice if any
+        return "\n".join(state if line.startswith(f"{name}: ") else line for line in lines)
     if command == "attack":
         ac = (data.get("attack") or {}).get("ac")
-        if lines and ac is not None:
-            lines[0] = lines[0].replace(f" vs AC {ac}", "", 1)
-        summary = escape_markdown(str(data.get("summary") or ""))
-        return "\n".join(state if line == summary else line for line in lines)
-    return "\n".join([state, *lines[1:]])  # damage, heal: the HP line is the first
+        if ac is not None:
+            lines = [line.replace(f" vs AC {ac}", "", 1) for line in lines]
+    # The HP line, as the reply showed it (plain text or our markdown: escaped either way).
+    summary = escape_markdown(str(data.get("summary") or ""))
+    return "\n".join(state if line == summary else line for line in lines)

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from tests.discord.harness import ALICE, command, fetch
-from tests.discord.helpers import EPHEMERAL, content, create_sheet
+from tests.discord.helpers import EPHEMERAL, content, create_sheet, for_token
 from tests.discord.support import Webhook
 
 GM_USER = "730000000000000009"
@@ -88,3 +88,15 @@ async def test_an_attack_on_a_monster_hides_its_ac_and_hp(webhook: Webhook) -> N
     assert after < hp["max"], text  # a hit was applied
     word = "down" if after == 0 else "bloodied" if after * 2 < hp["max"] else "not bloodied"
     assert f"Goblin 1: {word}" in text.splitlines()
+
+
+async def test_a_planned_damage_to_a_monster_says_only_its_state(webhook: Webhook) -> None:
+    """/act plans the damage (offline planner); its deferred answer hides the numbers too."""
+    hp = await _goblin(webhook)
+    act = command("act", {"message": f"deal {hp['max'] - 2} damage to goblin"}, user=GM_USER)
+    assert (await webhook.discord.send(act)).json() == {"type": 5}
+    (edit,) = webhook.api.wait_for(1, where=for_token(act))
+    assert edit.method == "PATCH", edit
+    shown = edit.body["content"]
+    assert "Goblin 1: bloodied" in shown.splitlines(), shown
+    assert "→" not in shown
