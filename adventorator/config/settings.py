@@ -174,8 +174,8 @@ class Settings(BaseSettings):
     discord_api_base: str = Field(
         default="https://discord.com/api/v10", validation_alias=_env("DISCORD_API_BASE")
     )
-    discord_gm_role: str = Field(
-        default="",
+    discord_gm_role: str | None = Field(
+        default=None,
         pattern=r"^[0-9,\s]*$",
         validation_alias=_env("ADVENTORATOR_DISCORD_GM_ROLE"),
         description="Role ids (comma-separated) whose members are game masters on Discord.",

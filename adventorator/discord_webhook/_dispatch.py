@@ -50,7 +50,7 @@ class Dispatcher:
         self.claims = Claims(app)
         self.followups = FollowUps(app, metrics, self.claims)
         runner = Runner(app, metrics)
-        self._gm_roles = gm_roles(app.settings.discord_gm_role)
+        self._gm_roles = gm_roles(app.settings.discord_gm_role or "")
         self._routes: dict[int, Route] = {
             APPLICATION_COMMAND: SlashCommands(runner, self.claims, self.followups),
             MESSAGE_COMPONENT: Buttons(runner, self.claims, self.followups),
