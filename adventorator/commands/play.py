@@ -22,7 +22,7 @@ class DoOptions:
     message: str = option("What your character does, in your own words.", positional=True)
     # --as: a game master narrating a monster's turn (`do --as "goblin 2" "it lunges"`).
     character: str | None = option(
-        "Act as this character or monster: yours, or anyone's as game master "
+        "Act as this character of yours, or as a monster its game master runs "
         "(default: your active one).",
         default=None,
         autocomplete=True,
