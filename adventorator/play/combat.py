@@ -51,6 +51,7 @@ class CombatScene:
     combatants: tuple[str, ...] = ()  # in turn order
     monsters: frozenset[str] = frozenset()
     attacks: tuple[Attack, ...] = ()  # the actor's attacks, from its sheet
+    down: frozenset[str] = frozenset()  # combatants at 0 HP
 
     @property
     def in_fight(self) -> bool:
@@ -61,13 +62,25 @@ class CombatScene:
         return self.started and self.current == self.actor
 
     def foes(self) -> list[str]:
-        """The other side: monsters for a character, characters for a monster."""
+        """The other side still standing: monsters for a character, characters for a monster."""
         mine = self.actor in self.monsters
-        return [c for c in self.combatants if c != self.actor and (c in self.monsters) != mine]
+        return [
+            c
+            for c in self.combatants
+            if c != self.actor and (c in self.monsters) != mine and c not in self.down
+        ]
 
 
-def combat_scene(view: EncounterView | None, actor_id: int, sheet: CharacterSheet) -> CombatScene:
-    """The scene for the character ``actor_id`` (its ``sheet``) in the encounter ``view``."""
+def combat_scene(
+    view: EncounterView | None,
+    actor_id: int,
+    sheet: CharacterSheet,
+    down: frozenset[str] = frozenset(),
+) -> CombatScene:
+    """The scene for the character ``actor_id`` (its ``sheet``) in the encounter ``view``.
+
+    ``down``: the combatants at 0 HP ("I stab it" means the one foe still standing).
+    """
     attacks = tuple(sheet.attacks)
     if view is None:
         return CombatScene(actor=sheet.name, running=False, attacks=attacks)
@@ -81,6 +94,7 @@ def combat_scene(view: EncounterView | None, actor_id: int, sheet: CharacterShee
         combatants=tuple(c.name for c in view.combatants),
         monsters=frozenset(c.name for c in view.combatants if c.monster is not None),
         attacks=attacks,
+        down=down,
     )
 
 

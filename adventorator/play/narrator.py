@@ -254,9 +254,21 @@ async def run_orchestrator(
 async def _scene(
     app: PlayContext, ids: ResolvedIdentity, character_id: int, sheet: CharacterSheet
 ) -> CombatScene:
-    """The scene's encounter as the acting character sees it (one read, no session kept)."""
+    """The scene's encounter as the acting character sees it (no session kept).
+
+    The combatants' sheets come through the character cache, for who is down.
+    """
     encounters = await app.encounters()
-    return combat_scene(await encounters.active(ids.campaign_id, ids.scene_id), character_id, sheet)
+    view = await encounters.active(ids.campaign_id, ids.scene_id)
+    if view is None:
+        return combat_scene(None, character_id, sheet)
+    characters = await app.characters()
+    down = set()
+    for combatant in view.combatants:
+        other = (await characters.get_by_id(ids.campaign_id, combatant.character_id)).sheet
+        if other.hp is not None and other.hp.current == 0:
+            down.add(combatant.name)
+    return combat_scene(view, character_id, sheet, frozenset(down))
 
 
 async def _rejected(

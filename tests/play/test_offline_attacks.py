@@ -7,6 +7,7 @@ both backends: the engine resolves the attack, and the template tells it.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -122,3 +123,18 @@ async def test_an_offline_miss_changes_nothing(offline_table: Table) -> None:
     assert await hp(offline_table, "Orc 2") == before
     assert len(await events(offline_table)) == count
     assert "Orc 2: not hit" in reply.text
+
+
+def test_it_is_the_only_foe_still_standing() -> None:
+    standing = replace(scene("Goblin 1", "Goblin 2"), down=frozenset({"Goblin 1"}))
+    assert offline_proposal("I stab it", None, standing).target == "Goblin 2"
+
+
+async def test_after_one_goblin_falls_it_is_the_other(offline_table: Table) -> None:
+    await fight(offline_table)
+    first = data(await offline_table.do("I attack goblin 1", rng=random.Random(3)))
+    assert await hp(offline_table, "Goblin 1") == 0, first["attack"]
+
+    second = data(await offline_table.do("I stab it", rng=random.Random(3)))
+
+    assert (second["rejected"], second["attack"]["target"]) == (False, "Goblin 2")
