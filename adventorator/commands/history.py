@@ -63,10 +63,25 @@ async def history(invocation: Invocation, options: HistoryOptions) -> Reply:
 
 
 async def undo(invocation: Invocation, options: UndoOptions) -> Reply:
+    from adventorator.services.play_state import EncounterUndo
+
     ids = await invocation.app.resolve(invocation.identity)
     done = await (await invocation.app.play_state()).undo(
         campaign_id=ids.campaign_id, scene_id=ids.scene_id, actor_id=ids.player_id
     )
+    if isinstance(done, EncounterUndo):
+        return Reply(
+            text="\n".join((done.summary, *done.lines)),
+            data={
+                "encounter": True,
+                "event_id": done.event_id,
+                "summary": done.summary,
+                "lines": list(done.lines),
+                "before": done.before,
+                "after": done.after,
+            },
+            transcript_ids=() if done.transcript_id is None else (done.transcript_id,),
+        )
     return Reply(
         text=done.summary,
         data={

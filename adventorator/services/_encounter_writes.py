@@ -35,6 +35,7 @@ __all__ = ["LostRace", "Plan", "apply", "record"]
 
 INIT_KIND = "init"
 CONDITION_KIND = "condition"  # as condition add/remove record theirs: undoable alike
+ENDED = "encounter"  # an Expired boundary: init end ends every effect left
 SheetApply = Callable[[CharacterSheet], tuple[CharacterSheet, str]]
 
 
@@ -78,8 +79,11 @@ async def apply(
         raise LostRace()
     combatants, ties = await _roster(session, view, plan, rng)
     lines = [*plan.lines, *ties]
+    linked: list[int] = []  # the sheet events of this change: undo reverts them with it
     for character_id, change in plan.sheet_changes:
-        lines.insert(0, await _change_sheet(session, view, character_id, change, actor_id))
+        line, event_id = await _change_sheet(session, view, character_id, change, actor_id)
+        lines.insert(0, line)
+        linked.append(event_id)
     round_, turn = _position(view, plan, combatants)
     removed = {c.id for c in plan.removes}
     effects = [
@@ -87,8 +91,17 @@ async def apply(
         for e in (view.effects if plan.effects is None else plan.effects)
         if e["combatant_id"] not in removed
     ]
-    for expired in plan.expired:
-        lines.append(await _expire(session, view, expired, actor_id))
+    expired_now = list(plan.expired)
+    if plan.end:  # durations are in rounds: the fight's end is when a table expects them gone
+        expired_now += [Expired(effect, ENDED) for effect in effects]
+        effects = []
+    for expired in expired_now:
+        line, expiry_id = await _expire(session, view, expired, actor_id)
+        lines.append(line)
+        if expiry_id is not None:
+            linked.append(expiry_id)
+    if _backward(view, plan):
+        lines.extend(await _not_rewound(session, view))
     written = await repos.update_encounter(
         session,
         view.id,
@@ -101,7 +114,32 @@ async def apply(
     assert written is not None  # the claim holds the row
     # Built from what was written: the session's Combatant objects predate the updates.
     after = row_view(written, tuple(combatants))
-    return await record(session, view, after, plan.summary, actor_id, tuple(lines))
+    return await record(
+        session, view, after, plan.summary, actor_id, tuple(lines), linked, ended=plan.end
+    )
+
+
+def _backward(view: EncounterView, plan: Plan) -> bool:
+    if plan.round is None or plan.turn is None:
+        return False
+    return (plan.round, plan.turn) < (view.round, view.turn)
+
+
+async def _not_rewound(session: AsyncSession, view: EncounterView) -> list[str]:
+    """init prev moves the turn only: say so when the turn it reverts ended effects.
+
+    Rewinding durations by hand would guess; ``undo`` of that ``init next``
+    restores exactly what it changed, conditions included.
+    """
+    last = await repos.latest_event(session, view.scene_id, kind=INIT_KIND)
+    if last is None or not (last.after or {}).get("events"):
+        return []
+    running = {e["id"] for e in view.effects}
+    ended = [e for e in (last.before or {}).get("effects", []) if e["id"] not in running]
+    if not ended:
+        return []
+    names = ", ".join(f"{e['name']}'s {e['condition']}" for e in ended)
+    return [f"not restored by prev: {names} (ended at that turn; adv undo restores it)"]
 
 
 async def _roster(
@@ -189,8 +227,8 @@ async def _change_sheet(
     character_id: int,
     change: SheetApply,
     actor_id: int,
-) -> str:
-    """Write one sheet change (versioned) and its event and transcript line; the line."""
+) -> tuple[str, int]:
+    """Write one sheet change (versioned) and its event and transcript line; line and id."""
     row = await repos.get_character(session, character_id)
     if row is None:
         raise LostRace()
@@ -224,23 +262,28 @@ async def _change_sheet(
     await repos.notify_character_change(
         session, campaign_id=view.campaign_id, character_id=character_id
     )
-    return summary
+    return summary, event_id
 
 
 async def _expire(
     session: AsyncSession, view: EncounterView, expired: Expired, actor_id: int
-) -> str:
+) -> tuple[str, int | None]:
     """End an effect: its condition leaves the sheet (one event), unless it left already."""
     effect = expired.effect
     condition = str(effect["condition"])
-    when = "end" if expired.boundary == "end" else "start"
+    if expired.boundary == ENDED:
+        why = "the encounter ended"
+    else:
+        why = (
+            f"its effect ended at the {'end' if expired.boundary == 'end' else 'start'} of its turn"
+        )
     row = await repos.get_character(session, int(effect["character_id"]))
     if row is None or condition not in row.sheet.get("conditions", []):
-        return f"{effect['name']}'s {condition} effect ended (it was no longer {condition})"
+        return f"{effect['name']}'s {condition} effect ended (it was no longer {condition})", None
 
     def lift(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
         names = [c.value for c in sheet.conditions if c.value != condition]
-        line = f"{sheet.name} is no longer {condition} (its effect ended at the {when} of its turn)"
+        line = f"{sheet.name} is no longer {condition} ({why})"
         return sheet.with_conditions(names, sheet.exhaustion), line
 
     return await _change_sheet(session, view, row.id, lift, actor_id)
@@ -253,10 +296,22 @@ async def record(
     summary: str,
     actor_id: int,
     lines: tuple[str, ...],
+    linked: Sequence[int] = (),
+    *,
+    ended: bool = False,
 ) -> EncounterChange:
-    """The ``init`` event and its transcript line, in the change's transaction."""
+    """The ``init`` event and its transcript line, in the change's transaction.
+
+    Its ``after`` is the snapshot, plus ``events`` when it wrote sheet events
+    (undone with it) and ``ended`` for ``init end``.
+    """
     from adventorator.services.encounters import EncounterChange
 
+    recorded = snapshot(after)
+    if linked:
+        recorded["events"] = list(linked)
+    if ended:
+        recorded["ended"] = True
     event_id = await repos.insert_event(
         session,
         campaign_id=after.campaign_id,
@@ -266,7 +321,7 @@ async def record(
         kind=INIT_KIND,
         summary=summary,
         before=None if before is None else snapshot(before),
-        after=snapshot(after),
+        after=recorded,
     )
     content = "\n".join((summary, *lines))
     transcript_ids = await repos.add_transcript_entries(

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adventorator.errors import ConflictError, NotFoundError, PermissionDeniedError
+from adventorator.services._encounter_undo import EncounterUndo, undo_init
 from adventorator.services._retry import WRITE_ATTEMPTS, back_off, busy
 from adventorator.services.character_records import CharacterRecord
 from adventorator.services.characters import CharacterService, find_named
@@ -33,11 +34,20 @@ from adventorator.storage import repos
 from adventorator.storage.database import Database
 from adventorator.storage.models import Character, Event
 
-__all__ = ["GM_KIND", "UNDO_KIND", "Apply", "EventRecord", "PlayChange", "PlayStateService"]
+__all__ = [
+    "GM_KIND",
+    "UNDO_KIND",
+    "Apply",
+    "EncounterUndo",
+    "EventRecord",
+    "PlayChange",
+    "PlayStateService",
+]
 
 Apply = Callable[[CharacterSheet], tuple[CharacterSheet, str]]
 UNDO_KIND = "undo"
 GM_KIND = "gm"
+INIT_KIND = "init"  # encounter changes: undone by _encounter_undo
 
 
 @dataclass(frozen=True)
@@ -140,34 +150,25 @@ class PlayStateService:
                 raise NotFoundError(f"no character named {record.name!r} in this campaign")
             await _require_may_change(session, row, actor_id)
 
-    async def undo(self, *, campaign_id: int, scene_id: int | None, actor_id: int) -> PlayChange:
+    async def undo(
+        self, *, campaign_id: int, scene_id: int | None, actor_id: int
+    ) -> PlayChange | EncounterUndo:
         """Revert the actor's last change not undone yet (the game master: anyone's).
 
-        ConflictError when the character changed since: the later change must
-        be undone first.
+        An encounter change (``init``) puts the encounter back (``_encounter_undo``).
+        ConflictError when the character or encounter changed since: the later
+        change must be undone first.
         """
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 async with self._database.session_scope() as session:
-                    event, row = await _undoable(session, campaign_id, actor_id)
-                    before = CharacterRecord.from_row(row)
-                    if before.sheet.play_state() != event.after:
-                        raise ConflictError(
-                            f"{row.name} changed since: undo the later change first (see history)"
-                        )
-                    restored = _restore(before.sheet, event.before)
-                    written = await _write(session, row, restored)
-                    if written is not None:
-                        change = await _record(
-                            session,
-                            before,
-                            written,
-                            f"undo: {event.summary}",
-                            UNDO_KIND,
-                            actor_id,
-                            scene_id,
-                            undoes_id=event.id,
-                        )
+                    event = await _undoable(session, campaign_id, actor_id)
+                    if event.kind == INIT_KIND:
+                        undone = await undo_init(session, event, actor_id, scene_id)
+                        self._characters.invalidate(campaign_id)
+                        return undone
+                    change = await _undo_sheet(session, event, actor_id, scene_id)
+                    if change is not None:
                         break
             except IntegrityError:  # another undo of the same event won
                 raise ConflictError("that change was undone already; see history") from None
@@ -240,18 +241,22 @@ async def _require_may_change(session: AsyncSession, row: Character, actor_id: i
     )
 
 
-async def _undoable(
-    session: AsyncSession, campaign_id: int, actor_id: int
-) -> tuple[Event, Character]:
-    """The event undo would revert, and its character's row."""
+async def _undoable(session: AsyncSession, campaign_id: int, actor_id: int) -> Event:
+    """The event undo would revert: the newest of the actor's (the game master: anyone's)."""
     is_gm = await repos.campaign_gm(session, campaign_id) == actor_id
-    # Encounter changes (init next ...) are not undone: init prev and remove revert them.
     event = await repos.last_undoable_event(
-        session, campaign_id, actor_id=None if is_gm else actor_id, except_kinds=("init",)
+        session, campaign_id, actor_id=None if is_gm else actor_id
     )
     if event is None:
         whose = "in this campaign" if is_gm else "of yours"
         raise NotFoundError(f"nothing to undo: no change {whose} is left to undo")
+    return event
+
+
+async def _undo_sheet(
+    session: AsyncSession, event: Event, actor_id: int, scene_id: int | None
+) -> PlayChange | None:
+    """Put a sheet event's ``before`` back while the sheet holds its ``after``; None: lost race."""
     row = (
         None
         if event.character_id is None
@@ -259,7 +264,22 @@ async def _undoable(
     )
     if row is None:
         raise NotFoundError("the character of the last change was deleted: nothing to undo")
-    return event, row
+    before = CharacterRecord.from_row(row)
+    if before.sheet.play_state() != event.after:
+        raise ConflictError(f"{row.name} changed since: undo the later change first (see history)")
+    written = await _write(session, row, _restore(before.sheet, event.before))
+    if written is None:
+        return None
+    return await _record(
+        session,
+        before,
+        written,
+        f"undo: {event.summary}",
+        UNDO_KIND,
+        actor_id,
+        scene_id,
+        undoes_id=event.id,
+    )
 
 
 def _restore(sheet: CharacterSheet, state: dict[str, Any] | None) -> CharacterSheet:

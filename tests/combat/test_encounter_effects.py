@@ -161,5 +161,13 @@ def test_condition_add_rounds_through_the_cli(cli: Cli) -> None:
         "Brom is no longer poisoned (its effect ended at the end of its turn)"
     ]
     assert ok(cli, "condition", "list", "brom")["conditions"] == []
-    undone = ok(cli, "undo")  # the expiry is undoable like any condition change
-    assert undone["character"] == "Brom"
+    # Undo reverts the init next with the expiry it made: the turn and the condition.
+    undone = ok(cli, "undo")
+    assert undone["summary"] == "undo: Round 2: Wren's turn"
+    assert undone["lines"] == [
+        "undo: Brom is no longer poisoned (its effect ended at the end of its turn)"
+    ]
+    assert ok(cli, "condition", "list", "brom")["conditions"] == ["poisoned"]
+    listed = ok(cli, "init", "list")["encounter"]
+    assert (listed["round"], listed["current"]) == (1, "Brom")
+    assert [e["remaining"] for e in listed["effects"]] == [1]

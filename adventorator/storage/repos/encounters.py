@@ -144,3 +144,9 @@ async def character_keys_like(session: AsyncSession, campaign_id: int, prefix: s
         Character.campaign_id == campaign_id, Character.name_key.like(f"{pattern}%", escape="\\")
     )
     return set(await session.scalars(query))
+
+
+async def get_encounter(session: AsyncSession, encounter_id: int) -> Encounter | None:
+    """An encounter by id, running or ended, read fresh (undo compares it with an event)."""
+    query = select(Encounter).where(Encounter.id == encounter_id)
+    return (await session.scalars(query.execution_options(populate_existing=True))).one_or_none()

@@ -72,12 +72,8 @@ async def last_undoable_event(
     campaign_id: int,
     *,
     actor_id: int | None,
-    except_kinds: tuple[str, ...] = (),
 ) -> Event | None:
-    """The newest change not yet undone (and not an undo): ``actor_id``'s, or anyone's if None.
-
-    Events of ``except_kinds`` are passed over (encounter turns are not undone).
-    """
+    """The newest change not yet undone (and not an undo): ``actor_id``'s, or anyone's if None."""
     undo = aliased(Event)
     query = (
         select(Event)
@@ -91,8 +87,6 @@ async def last_undoable_event(
     )
     if actor_id is not None:
         query = query.where(Event.actor_id == actor_id)
-    if except_kinds:
-        query = query.where(Event.kind.not_in(except_kinds))
     return (await session.scalars(query)).one_or_none()
 
 
@@ -154,4 +148,40 @@ async def characters_by_prefix(
 
 async def count_events(session: AsyncSession, campaign_id: int) -> int:
     query = select(func.count()).select_from(Event).where(Event.campaign_id == campaign_id)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def latest_event(session: AsyncSession, scene_id: int, *, kind: str) -> Event | None:
+    """The scene's newest event of ``kind`` that is not undone."""
+    undo = aliased(Event)
+    query = (
+        select(Event)
+        .where(
+            Event.scene_id == scene_id,
+            Event.kind == kind,
+            ~select(undo.id).where(undo.undoes_id == Event.id).exists(),
+        )
+        .order_by(Event.id.desc())
+        .limit(1)
+    )
+    return (await session.scalars(query)).one_or_none()
+
+
+async def get_event(session: AsyncSession, event_id: int) -> Event | None:
+    return await session.get(Event, event_id)
+
+
+async def live_events_since(session: AsyncSession, character_id: int, event_id: int) -> int:
+    """How many changes to the character after ``event_id`` stand (neither undone nor undos)."""
+    undo = aliased(Event)
+    query = (
+        select(func.count())
+        .select_from(Event)
+        .where(
+            Event.character_id == character_id,
+            Event.id > event_id,
+            Event.undoes_id.is_(None),
+            ~select(undo.id).where(undo.undoes_id == Event.id).exists(),
+        )
+    )
     return int((await session.execute(query)).scalar_one())
