@@ -146,6 +146,10 @@ class AttackOutcome:
         hit = "CRITICAL HIT" if self.critical else "HIT"
         state = {"down": "is down (0 hit points)", "bloodied": "is bloodied", "standing": ""}
         after = f"; {target} {state[self.target_state]}" if state[self.target_state] else ""
+        save = self.data.get("concentration")
+        if isinstance(save, dict) and save.get("spell"):  # SRD Concentration, rolled by the engine
+            kept = "keeps" if save.get("kept") else "loses"
+            after += f"; {target} {kept} concentration on {save['spell']}"
         return f"{hit}: {self.taken or 0} damage to {target}{after}."
 
 

@@ -150,3 +150,25 @@ async def test_a_player_may_not_narrate_a_monster(
     with pytest.raises(PermissionDeniedError, match="'Goblin 1' belongs to another player"):
         await llm_table.do("it lunges", user="bob", character_name="goblin 1")
     assert fake_llm.requests == []
+
+
+async def test_a_hit_on_a_concentrating_target_rolls_its_save_and_the_model_is_told(
+    llm_table: Table, fake_llm: FakeLLMServer
+) -> None:
+    from adventorator.commands import concentration
+
+    await fight(llm_table, monster="orc")
+    start = concentration.StartOptions(spell="Bless", character="orc 1")
+    await concentration.start(llm_table.invocation("alice"), start)
+    fake_llm.reply_json(attack_proposal("Shortsword", "Orc 1"))
+    fake_llm.reply_json({"narration": "The orc's prayer falters."})
+
+    turn = data(await llm_table.do("I slash at the orc", rng=random.Random(HIT_SEED)))
+
+    save = turn["attack"]["concentration"]
+    assert save is not None  # adv attack's own save, in the one attack event
+    assert save["spell"] == "Bless"
+    kept = "keeps" if save["kept"] else "loses"
+    assert f"Orc 1 {kept} concentration on Bless" in fake_llm.requests[-1].prompt_text
+    [event] = await events(llm_table)
+    assert ("concentration" in event["after"]) is save["kept"]
