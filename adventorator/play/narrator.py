@@ -12,6 +12,11 @@ One turn:
 6. the player's line, the mechanics (the full CheckResult) and the narration
    are written to the transcript in one transaction.
 
+In an encounter, on the acting combatant's turn, the proposal may be an
+attack instead (``play.combat``): validated against the sheet and the
+encounter, resolved by the command layer's ``adv attack`` path, narrated from
+the outcome (``play._attack_turn``).
+
 An LLM failure falls back to the offline narrator and says so in one line,
 and the transcript's narrator line keeps the cause (``meta.llm_failure``). The
 turn's model calls share one deadline and stop at the first failure
