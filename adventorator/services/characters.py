@@ -11,7 +11,8 @@ values are immutable records, never ORM objects bound to a session.
 Active character resolution, in order:
 1. the explicit selection made by ``character switch`` (persisted);
 2. else the player's only character in the campaign;
-3. else the player's most recently updated character there.
+3. else the player's most recently updated character there
+   (never a monster's sheet that ``init add`` made for the game master).
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ class CharacterService:
             )
             if selected is not None:
                 return selected
-            own = await repos.list_characters(session, campaign_id, owner_id=user_id)
-            return own[0].id if own else None
+            row = await repos.default_character(session, campaign_id, user_id)
+            return None if row is None else row.id
 
     async def get_by_name(self, campaign_id: int | None, name: str) -> CharacterRecord:
         """The character ``name`` names: exactly, else by unique prefix (any case).
@@ -162,8 +163,7 @@ class CharacterService:
                 row = await repos.get_character(session, selected)
             else:
                 # Branches 2 and 3: the only one is also the most recent one.
-                own = await repos.list_characters(session, campaign_id, owner_id=player_id)
-                row = own[0] if own else None
+                row = await repos.default_character(session, campaign_id, player_id)
             return None if row is None else CharacterRecord.from_row(row)
 
     async def _load_by_id(self, key: tuple[int, str, int]) -> CharacterRecord | None:

@@ -91,3 +91,25 @@ async def test_end_names_who_fell(fight: Fight) -> None:
     await fight.next()
     change = await fight.service.end(**fight.ids, actor_id=fight.table.alice)
     assert change.summary == "The encounter ends after 1 round: Hero fell"
+
+
+async def test_added_monsters_never_become_the_game_masters_character(fight: Fight) -> None:
+    # The GM's default character is their most recent sheet: monsters made later must not be it.
+    await fight.character(fight.table.alice, "Ysolde")
+    await goblins(fight, 2)
+    service = fight.table.service
+    active = await service.get_active_character_for_user(fight.table.alice, fight.table.campaign_id)
+    assert active is not None and active.name == "Ysolde"
+    assert await service.active_character_id(fight.table.alice, fight.table.campaign_id) == (
+        active.id
+    )
+
+
+async def test_a_game_master_with_only_monsters_plays_no_one(fight: Fight) -> None:
+    await goblins(fight, 1, actor=fight.table.bob)
+    service = fight.table.service
+    assert (
+        await service.get_active_character_for_user(fight.table.bob, fight.table.campaign_id)
+        is None
+    )
+    assert await service.active_character_id(fight.table.bob, fight.table.campaign_id) is None

@@ -65,6 +65,23 @@ async def list_characters(
     return list(await session.scalars(query))
 
 
+async def default_character(
+    session: AsyncSession, campaign_id: int, owner_id: int
+) -> Character | None:
+    """The player's most recently updated character that is not a monster's sheet.
+
+    Monster sheets (``sheet.monster`` set, made by ``init add``) belong to the
+    game master who added them, but are never who that player plays by default.
+    """
+    query = (
+        _characters_query(campaign_id, owner_id)
+        .where(Character.sheet["monster"].as_string().is_(None))
+        .order_by(Character.updated_at.desc(), Character.id.desc())
+        .limit(1)
+    )
+    return (await session.scalars(query)).one_or_none()
+
+
 async def count_characters(
     session: AsyncSession, campaign_id: int, *, owner_id: int | None = None
 ) -> int:
