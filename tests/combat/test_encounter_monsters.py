@@ -99,7 +99,8 @@ async def test_added_monsters_never_become_the_game_masters_character(fight: Fig
     await goblins(fight, 2)
     service = fight.table.service
     active = await service.get_active_character_for_user(fight.table.alice, fight.table.campaign_id)
-    assert active is not None and active.name == "Ysolde"
+    assert active is not None
+    assert active.name == "Ysolde"
     assert await service.active_character_id(fight.table.alice, fight.table.campaign_id) == (
         active.id
     )
