@@ -138,6 +138,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 SLOW_MODULES = frozenset(
     {
         "tests/characters/test_cli_roundtrip.py",
+        "tests/characters/test_sheet_new.py",
         "tests/cli/test_cli_admin.py",
         "tests/cli/test_wheel.py",
         "tests/db/test_pg_timeouts.py",

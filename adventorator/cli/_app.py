@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from adventorator import __version__
-from adventorator.cli import _admin, _serve
+from adventorator.cli import _admin, _serve, _sheet_new
 from adventorator.cli._doctor import doctor
 from adventorator.cli._generate import add_command
 from adventorator.cli._output import echo
@@ -64,6 +64,7 @@ def build_app() -> typer.Typer:
                 app.add_typer(groups[part], name=part)
             parent = groups[part]
         add_command(parent, spec)
+    _sheet_new.add_to(groups["sheet"])  # CLI-only: it asks on a terminal
     app.add_typer(_admin.db_app, name="db")
     app.add_typer(_admin.config_app, name="config")
     app.command("doctor")(doctor)
