@@ -24,12 +24,17 @@ if TYPE_CHECKING:
     from adventorator.sheet import CharacterSheet
 
 HIDING = frozenset({"attack", "damage", "heal", "hp", "sheet show"})
-PLANNED = frozenset({"act"})  # replies wrapping a planned command's (``result``), as choices do
+# Replies wrapping another command's: a plan's (``result``), as choices do, and the
+# attack a narrated ``do`` resolved (``attack``).
+PLANNED = frozenset({"act", "do"})
 PRIVATE_FOR_GM = frozenset({"hp", "sheet show"})  # asked to see the numbers: shown privately
 
 
 def unwrap(command: str, data: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
     """The command a reply is about and its data: a plan's executed command, else itself."""
+    resolved = data.get("attack")
+    if command == "do" and isinstance(resolved, Mapping):
+        return "attack", resolved
     inner, planned = data.get("result"), data.get("command")
     if isinstance(inner, Mapping) and isinstance(planned, str) and "planner" in data:
         return planned, inner

@@ -100,3 +100,29 @@ async def test_a_planned_damage_to_a_monster_says_only_its_state(webhook: Webhoo
     shown = edit.body["content"]
     assert "Goblin 1: bloodied" in shown.splitlines(), shown
     assert "→" not in shown
+
+
+async def test_a_narrated_attack_on_a_monster_hides_its_ac_and_hp(webhook: Webhook) -> None:
+    """/do resolves an attack through the engine (offline narrator); its reply hides the numbers."""
+    hp = await _goblin(webhook)
+    await _send(webhook, "init", {"name": "wren", "init": 20}, sub="add", user=GM_USER)
+    await _send(webhook, "init", sub="next", user=GM_USER)  # round 1: Wren first
+    for attempt in range(10):  # until a hit lands (one shortsword does not drop the goblin)
+        if attempt:  # back to Wren's turn: past the goblin's
+            await _send(webhook, "init", sub="next", user=GM_USER)
+            await _send(webhook, "init", sub="next", user=GM_USER)
+        do = command("do", {"message": "I stab goblin 1 with my shortsword"}, user=ALICE)
+        assert (await webhook.discord.send(do)).json() == {"type": 5}
+        (edit,) = webhook.api.wait_for(1, where=for_token(do))
+        text = edit.body["content"]
+        assert "AC" not in text, text
+        assert "→" not in text, text
+        [(sheet,)] = await fetch(
+            webhook.database_url, "SELECT sheet FROM characters WHERE name = 'Goblin 1'"
+        )
+        after = (json.loads(sheet) if isinstance(sheet, str) else sheet)["hp"]["current"]
+        if after < hp["max"]:
+            break
+    assert after < hp["max"], text  # a hit was applied, and shown only as a state
+    word = "down" if after == 0 else "bloodied" if after * 2 < hp["max"] else "not bloodied"
+    assert f"Goblin 1: {word}" in text.splitlines(), text
