@@ -83,12 +83,13 @@ def run_session(
     seen, consumed = b"", 0
     for index, (question, answer) in enumerate(answers):
         # click prints a prompt's last space on stdout, which --json makes a pipe
-        while (found := seen.find(question.rstrip().encode(), consumed)) < 0:
+        shown = (question.rstrip() if piped else question).encode()
+        while (found := seen.find(shown, consumed)) < 0:
             ready, _, _ = select.select([main], [], [], 60)  # a guard against a hang, not a timing
             chunk = os.read(main, 1024) if ready else b""
             assert chunk, seen.decode()
             seen += chunk
-        consumed = found + len(question.rstrip())
+        consumed = found + len(shown)
         last = index == len(answers) - 1
         os.write(main, end if last and end else answer.encode() + b"\n")
     stdout = process.stdout.read().decode() if process.stdout else ""
