@@ -200,7 +200,8 @@ SPECS = (
     ),
     CommandSpec(
         path=("init", "prev"),
-        help="Go back one turn (the acting combatant's player or the game master).",
+        help="Go back one turn (the acting combatant's player or the game master); effects "
+        "that ended are not restored: undo the init next for that.",
         options=TurnOptions,
         handler=prev_turn,
     ),
@@ -218,8 +219,8 @@ SPECS = (
     ),
     CommandSpec(
         path=("init", "end"),
-        help="End the encounter (the game master): a summary into the transcript, and the "
-        "monsters' sheets deleted.",
+        help="End the encounter (the game master): a summary into the transcript, pending "
+        "effects ended, and the monsters' sheets deleted.",
         options=NoOptions,
         handler=end,
         purpose="end the encounter",

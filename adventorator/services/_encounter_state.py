@@ -106,9 +106,7 @@ def snapshot(view: EncounterView) -> dict[str, Any]:
         "order": [[c.name, c.initiative] for c in view.combatants],
         "effects": [dict(effect) for effect in view.effects],
         # Enough of each combatant for undo to put the roster back as it was.
-        "combatants": [
-            {**c.to_json(), "created_here": c.created_here} for c in view.combatants
-        ],
+        "combatants": [{**c.to_json(), "created_here": c.created_here} for c in view.combatants],
     }
 
 

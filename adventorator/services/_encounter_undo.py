@@ -50,8 +50,7 @@ async def undo_init(
     recorded = dict(event.after or {})
     if recorded.get("ended"):
         raise ConflictError(
-            "an ended encounter is not reopened (its monsters' sheets were deleted): "
-            "begin a new one"
+            "an ended encounter is not reopened (its monsters' sheets are deleted): begin a new one"
         )
     if "combatants" not in recorded:
         raise ConflictError("that encounter change predates undo of encounters: nothing undone")

@@ -139,7 +139,7 @@ async def _not_rewound(session: AsyncSession, view: EncounterView) -> list[str]:
     if not ended:
         return []
     names = ", ".join(f"{e['name']}'s {e['condition']}" for e in ended)
-    return [f"not restored by prev: {names} (ended at that turn; adv undo restores it)"]
+    return [f"not restored by prev: {names} (ended at that turn; undo restores it)"]
 
 
 async def _roster(

@@ -8,7 +8,9 @@ the same transaction. A claim that lost the race retries from a fresh read,
 except ``next`` and ``prev``: a press that read turn T advances from T or not
 at all, so two presses at once advance once and the later one is told whose
 turn it is now (ConflictError). Effects that expire at the turn boundary are
-removed from the sheets in that transaction, one ``condition`` event each.
+removed from the sheets in that transaction, one ``condition`` event each;
+``init end`` ends every effect left the same way. ``adv undo`` reverts an
+``init`` event (``_encounter_undo``).
 """
 
 from __future__ import annotations
@@ -215,7 +217,7 @@ class EncounterService:
         expected: str | None = None,
         as_gm: bool = False,
     ) -> EncounterChange:
-        """Go back one turn (effects are not restored; undo a condition change for that)."""
+        """Go back one turn; effects that ended stay ended (undo of the next restores them)."""
         return await self._turn(campaign_id, scene_id, actor_id, expected, as_gm, forward=False)
 
     async def remove(
@@ -239,7 +241,10 @@ class EncounterService:
     async def end(
         self, *, campaign_id: int, scene_id: int, actor_id: int, as_gm: bool = False
     ) -> EncounterChange:
-        """End the encounter (the game master, or anyone while it has no game master)."""
+        """End the encounter (the game master, or anyone while it has no game master).
+
+        Effects still pending end with it, their conditions lifted as condition events.
+        """
 
         async def plan(session: AsyncSession, view: EncounterView) -> Plan:
             gm = await repos.campaign_gm(session, campaign_id)

@@ -168,7 +168,7 @@ def test_prev_says_the_effects_that_ended_are_not_restored(cli: Cli) -> None:
     ]
     back = ok(cli, "init", "prev")
     assert back["lines"] == [
-        "not restored by prev: Wren's poisoned (ended at that turn; adv undo restores it)"
+        "not restored by prev: Wren's poisoned (ended at that turn; undo restores it)"
     ]
     assert ok(cli, "condition", "list", "wren")["conditions"] == []
     ok(cli, "undo")  # the prev
