@@ -61,6 +61,7 @@ def attack_lines(
     applied: Applied | None,
     *,
     markdown: bool,
+    extra: str,
 ) -> list[str]:
     """The reply, one fact a line: the roll, why it changed, the damage, the target's HP."""
     lines = [_attack_line(attacker, rolled, target, markdown=markdown)]
@@ -74,7 +75,7 @@ def attack_lines(
         total = f"`{rolled.rolled_damage}`" if markdown else str(rolled.rolled_damage)
         lines.append(f"{_bold(label, markdown)}: {parts}; total {total}")
     if rolled.parts:
-        lines += [f"- {x.label} not added (once per turn: add --extra)" for x in rolled.left_out]
+        lines += [f"- {x.label} not added (once per turn: add {extra})" for x in rolled.left_out]
     if applied is not None:
         lines += [f"- {_user(why, markdown)}" for why in applied.reasons]
         lines.append(_user(applied.summary, markdown))

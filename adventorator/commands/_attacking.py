@@ -82,7 +82,10 @@ def _can_attack(sheet: CharacterSheet) -> None:
 async def run_attack(invocation: Invocation, options: AttackOptions) -> Reply:
     """Roll the attack, and on a hit apply its damage to a target character."""
     if options.odds and options.target is None and options.ac is None:
-        raise InputError("--odds needs a --target or an --ac to hit")
+        odds, to, ac = (
+            invocation.syntax.name(o, command="attack") for o in ("odds", "target", "ac")
+        )
+        raise InputError(f"{odds} needs a {to} or an {ac} to hit")
     attacker = await find_character(invocation, options.character)
     if options.character:  # acting as a named character: yours, or any as game master
         ids = await invocation.app.lookup(invocation.identity)
@@ -114,7 +117,8 @@ async def run_attack(invocation: Invocation, options: AttackOptions) -> Reply:
     )
     chances = await _chances(rolled, target, options) if options.odds else None
     applied, save = await _apply(invocation, target, rolled)
-    return _reply(sheet.name, rolled, target, chances, applied, save)
+    hint = invocation.syntax.option("extra", command="attack")
+    return _reply(sheet.name, rolled, target, chances, applied, save, extra=hint)
 
 
 async def _chances(rolled: AttackRoll, target: _Target, options: AttackOptions) -> AttackChances:
@@ -213,10 +217,13 @@ def _reply(
     chances: AttackChances | None,
     applied: Applied | None,
     save: ConcentrationSave | None,
+    *,
+    extra: str,
 ) -> Reply:
     name = None if target.record is None else target.record.name
     lines = [
-        attack_lines(attacker, rolled, name, chances, applied, markdown=m) for m in (False, True)
+        attack_lines(attacker, rolled, name, chances, applied, markdown=m, extra=extra)
+        for m in (False, True)
     ]
     data = attack_data(attacker, rolled, name, chances, applied)
     data["concentration"] = None if save is None else save.to_json()

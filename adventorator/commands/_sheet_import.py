@@ -12,6 +12,7 @@ from adventorator.errors import InputError
 from adventorator.limits import IMPORT_DOCUMENT_BYTES
 
 if TYPE_CHECKING:
+    from adventorator.commands._syntax import Syntax
     from adventorator.sheet import CharacterSheet, ImportedSheet
 
 
@@ -81,7 +82,7 @@ async def _import_document(invocation: Invocation, options: SheetImportOptions) 
 
     The CLI reads a FILE given as ``source`` into ``json``; a URL stays here.
     """
-    url = _url(options)
+    url = _url(options, invocation.syntax)
     if url is None:
         if options.json is None and invocation.identity.client == "discord":
             raise InputError(
@@ -100,15 +101,17 @@ async def _import_document(invocation: Invocation, options: SheetImportOptions) 
     )
 
 
-def _url(options: SheetImportOptions) -> str | None:
+def _url(options: SheetImportOptions, syntax: Syntax) -> str | None:
     """The URL to fetch: ``--url``, or a positional source that is one."""
     source = options.source
     if source is None:
         return options.url
     if options.url is not None:
-        raise InputError("give the character once: a FILE, a URL or --url, not two")
+        url = syntax.name("url", command="sheet import")
+        raise InputError(f"give the character once: a FILE, a URL or {url}, not two")
     if not is_url(source):
-        raise InputError(f"{source!r} is not a URL; give the document's text in --text")
+        text = syntax.name("json", command="sheet import")
+        raise InputError(f"{source!r} is not a URL; give the document's text in {text}")
     return source
 
 

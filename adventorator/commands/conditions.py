@@ -66,13 +66,15 @@ async def _change(invocation: Invocation, options: ConditionOptions, *, adding: 
     name, condition = options.name, options.condition
     if condition is None:
         name, condition = None, name
+    command = "condition add" if adding else "condition remove"
     if condition is None:
-        command = "condition add" if adding else "condition remove"
         usage = invocation.syntax.usage(command, ["condition"])
         raise InputError(f"name the condition: `{usage}`")
     found = parse_condition_name(condition)
     if found != EXHAUSTION and options.level is not None:
-        raise InputError("--level is for exhaustion only")
+        raise InputError(
+            f"{invocation.syntax.name('level', command=command)} is for exhaustion only"
+        )
 
     def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:
         from adventorator.commands._concentrating import after_conditions, refuse_immune

@@ -117,7 +117,8 @@ async def transcript_export(invocation: Invocation, options: TranscriptExportOpt
     from adventorator.services.transcripts import export_jsonl, export_markdown
 
     if options.format not in EXPORT_FORMATS:
-        raise InputError(f"--format must be md or jsonl, got {options.format!r}")
+        flag = invocation.syntax.name("format", command="transcript export")
+        raise InputError(f"{flag} must be md or jsonl, got {options.format!r}")
     ids = await invocation.app.lookup(invocation.identity)  # a read: creates no rows
     service = await invocation.app.transcripts()
     lines = [] if ids.campaign_id is None else await service.campaign(ids.campaign_id)

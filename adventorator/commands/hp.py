@@ -137,7 +137,8 @@ async def hp(invocation: Invocation, options: HpOptions) -> Reply:
     if not given:
         return await _show_hp(invocation, options.name)
     if len(given) > 1:
-        raise InputError("give one of --set, --temp and --max at a time")
+        set_, temp, max_ = (invocation.syntax.name(o, command="hp") for o in ("set", "temp", "max"))
+        raise InputError(f"give one of {set_}, {temp} and {max_} at a time")
     outcome = Outcome()
 
     def apply(sheet: CharacterSheet) -> tuple[CharacterSheet, str]:

@@ -10,7 +10,6 @@ from adventorator.commands._sheet_store import read_document, record_json, store
 from adventorator.commands._sheet_view import sheet_panel, sheet_text
 from adventorator.commands._types import CommandSpec, Invocation, Reply, option
 from adventorator.errors import InputError
-from adventorator.identity import Client
 
 if TYPE_CHECKING:
     from adventorator.services.characters import CharacterSummary
@@ -64,11 +63,12 @@ class NoOptions:
     pass
 
 
-def _create_document(options: SheetCreateOptions, client: Client) -> str:
+def _create_document(options: SheetCreateOptions, invocation: Invocation) -> str:
     if options.example is None:
-        return read_document(options, client)
+        return read_document(options, invocation.identity.client)
     if options.json is not None:
-        raise InputError("give either a document or --example NAME, not both")
+        example = invocation.syntax.option("example", "NAME", command="sheet create")
+        raise InputError(f"give either a document or {example}, not both")
     from adventorator.sheet import example_text
 
     return example_text(options.example)
@@ -77,7 +77,7 @@ def _create_document(options: SheetCreateOptions, client: Client) -> str:
 async def create(invocation: Invocation, options: SheetCreateOptions) -> Reply:
     from adventorator.sheet import parse_sheet_json
 
-    sheet = parse_sheet_json(_create_document(options, invocation.identity.client))
+    sheet = parse_sheet_json(_create_document(options, invocation))
     record, playing = await store(invocation, sheet, replace=options.replace)
     text = " ".join([f"Saved {record.name}.", *playing])
     return Reply(text=text, data=record_json(record, invocation.ruleset))
@@ -189,7 +189,8 @@ async def example(invocation: Invocation, options: SheetExampleOptions) -> Reply
 
     if options.list or options.name is None:
         if options.name is not None:
-            raise InputError("give an example name or --list, not both")
+            flag = invocation.syntax.name("list", command="sheet example")
+            raise InputError(f"give an example name or {flag}, not both")
         sheets = {name: parse_sheet_json(example_text(name)) for name in example_names()}
         lines = [
             f"{name}: {sheet.name}, level {sheet.level} {sheet.class_name}"

@@ -19,14 +19,6 @@ from tests.discord.support import Webhook
 
 SUB_COMMAND, STRING, INTEGER, BOOLEAN, NUMBER = 1, 3, 4, 5, 10
 CLI_OPTION = re.compile(r"(?<![\w-])--[a-z]")
-# Hints still worded for the CLI in files other engineers were editing (see
-# the issue 15 report); each must still occur, so a fix fails here until removed.
-KNOWN = {
-    ("sheet example", "error: give an example name or --list, not both"),  # sheet.py
-    ("sheet create", "error: give either a document or --example NAME, not both"),  # sheet.py
-    ("hp", "error: give one of --set, --temp and --max at a time"),  # hp.py
-    ("transcript export", "error: --format must be md or jsonl, got 'nope'"),  # new, in progress
-}
 
 
 def _value(kind: int) -> Any:
@@ -76,8 +68,7 @@ async def test_no_discord_message_shows_cli_option_syntax(webhook: Webhook) -> N
             if CLI_OPTION.search(shown):
                 found.add((f"{name} {sub}" if sub else name, shown.split("\n")[0]))
     assert sent > 50  # the registry really was walked
-    assert found - KNOWN == set()
-    assert KNOWN - found == set(), "fixed: remove from KNOWN"
+    assert found == set()
 
 
 def test_syntax_names_options_in_each_client() -> None:
