@@ -92,3 +92,19 @@ def test_registered_descriptions_name_options_as_discord_does() -> None:
     walk(application_commands())
     assert "The target's armor class (without target: nothing is applied)." in described
     assert [d for d in described if CLI_OPTION.search(d)] == []
+
+
+async def test_hints_the_registry_walk_cannot_reach_are_worded_for_discord(
+    webhook: Webhook,
+) -> None:
+    await create_sheet(webhook)  # the rogue: Sneak Attack is a once-per-turn extra
+    send = webhook.discord.send
+    level = await send(command("condition", {"condition": "poisoned", "level": 2}, sub="add"))
+    assert content(level.json()) == "error: level: is for exhaustion only"
+    for _ in range(10):  # only a natural 1 misses AC 1, and a miss rolls no damage
+        attack = await send(command("attack", {"weapon": "shortsword", "ac": 1}))
+        shown = content(attack.json())
+        if "Damage" in shown:
+            break
+    assert "Sneak Attack not added (once per turn: add extra:True)" in shown
+    assert not CLI_OPTION.search(shown)
