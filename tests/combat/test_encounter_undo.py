@@ -111,6 +111,9 @@ def test_undo_of_remove_puts_a_character_back_in_its_place(cli: Cli) -> None:
         ("Brom", 5),
     ]
     # The effect follows Brom's new combatant row.
+    # The undo event records the encounter as it left it.
+    assert [c["name"] for c in undone["after"]["combatants"]] == ["Wren", "Brom"]
+    assert undone["after"]["current"] == "Brom"
     brom = encounter["combatants"][1]
     assert [(e["name"], e["combatant_id"]) for e in encounter["effects"]] == [("Brom", brom["id"])]
     # Added during Brom's own turn: that turn does not count, the next two do.
@@ -122,6 +125,17 @@ def test_undo_of_remove_puts_a_character_back_in_its_place(cli: Cli) -> None:
     assert ended["lines"] == [
         "Brom is no longer poisoned (its effect ended at the end of its turn)"
     ]
+
+
+def test_the_undo_event_records_the_order_it_restored(cli: Cli) -> None:
+    fight(cli)
+    ok(cli, "init", "remove", "wren")
+    undone = ok(cli, "undo")
+    assert [(c["name"], c["initiative"]) for c in undone["after"]["combatants"]] == [
+        ("Wren", 15),
+        ("Brom", 5),
+    ]
+    assert undone["after"]["order"] == [["Wren", 15], ["Brom", 5]]
 
 
 def test_undo_of_a_monster_removed_is_refused_its_sheet_is_gone(cli: Cli) -> None:

@@ -67,6 +67,8 @@ async def combatant_rows(
         .join(Character, Character.id == Combatant.character_id)
         .where(Combatant.encounter_id == encounter_id)
         .order_by(Combatant.order, Combatant.id)
+        # Fresh values: a write in this transaction may have updated them with Core.
+        .execution_options(populate_existing=True)
     )
     return [(row, owner, monster) for row, owner, monster in (await session.execute(query)).all()]
 
