@@ -71,8 +71,10 @@ class _Talk:
 
 
 def add_to(group: typer.Typer) -> None:
-    """Register ``new`` on the ``sheet`` group."""
+    """Register ``new`` on the ``sheet`` group, and name it in the group's help (CLI only)."""
     group.command("new", help=HELP)(new)
+    kind, _, commands = str(group.info.help).partition(": ")
+    group.info.help = f"{kind}: new (asks on a terminal), {commands}" if commands else kind
 
 
 def new(

@@ -64,7 +64,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
 )
 
 GROUP_HELP: dict[str, str] = {
-    "sheet": "Character sheets: new, create, import, show, list, update, delete.",
+    "sheet": "Character sheets: create, show, list, update, delete.",
     "character": "Choose the character you play in this campaign.",
     "transcript": "The record of play: what was said, rolled and narrated.",
     "scene": "Scenes of the campaign: start a new one, list them (the CLI plays in the newest).",
