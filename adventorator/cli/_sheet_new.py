@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 
 import typer
 
-from adventorator.cli._run import echo, fail, global_options, render, run_spec
-from adventorator.commands import Reply, find_command, sheet_panel, sheet_text
+from adventorator.cli._run import echo, fail, global_options, render, run_async, run_spec
+from adventorator.commands import Invocation, Reply, find_command, sheet_panel, sheet_text
 from adventorator.errors import AdventoratorError, InputError
 
 T = TypeVar("T")
@@ -89,7 +89,8 @@ def new(
     if not sys.stdin.isatty():
         fail(InputError(NOT_A_TERMINAL), debug=debug)
     talk = _Talk(err=json_output)
-    document = ask_document(talk)
+    taken = _taken_names(ctx)  # before the first question: a name in use is asked again
+    document = ask_document(talk, _new_name(taken, replace=replace))
     try:
         _preview(document, talk)
     except AdventoratorError as error:
@@ -102,11 +103,11 @@ def new(
     run_spec(ctx, spec, options, as_json=json_output, seed=None)
 
 
-def ask_document(talk: _Talk) -> dict[str, Any]:
+def ask_document(talk: _Talk, name_parser: Callable[[str], str]) -> dict[str, Any]:
     """The sheet document built from the answers (validated again when it is saved)."""
     from adventorator.rules.srd import ABILITY_SCORE_MAX, ABILITY_SCORE_MIN, Ability
 
-    name = talk.ask("Name", _name)
+    name = talk.ask("Name", name_parser)
     class_name = talk.ask(f"Class ({', '.join(SRD_SAVES)}, or your own)", _class_name)
     level = talk.ask("Level (1-20)", lambda text: _number(text, "level", 1, 20))
     talk.say(
@@ -153,6 +154,42 @@ def _preview(document: dict[str, Any], talk: _Talk) -> None:
             Reply(text=sheet_text(sheet, ruleset), rich=lambda: sheet_panel(sheet, ruleset)),
             as_json=False,
         )
+
+
+def _taken_names(ctx: typer.Context) -> dict[str, bool]:
+    """The campaign's character names (as ``text.name_key``) and whether each is yours."""
+    import random
+
+    from adventorator.text import name_key
+
+    spec = find_command("sheet list")
+    assert spec is not None
+
+    async def read(app: Any) -> Any:
+        reply = await spec.handler(Invocation(app=app, rng=random.Random()), spec.options())
+        return reply.data
+
+    data = run_async(ctx, read)
+    return {name_key(item["name"]): bool(item["yours"]) for item in data["characters"]}
+
+
+def _new_name(taken: dict[str, bool], *, replace: bool) -> Callable[[str], str]:
+    """Check a name as ``sheet create`` will: a taken one is asked again, not refused at the end."""
+    from adventorator.text import name_key
+
+    def parse(text: str) -> str:
+        name = _name(text)
+        yours = taken.get(name_key(name))
+        if yours is False:
+            raise InputError(f"{name!r} is another player's character: choose another name")
+        if yours and not replace:
+            raise InputError(
+                f"you already have {name!r}: choose another name, "
+                "or run `adv sheet new --replace` to overwrite it"
+            )
+        return name
+
+    return parse
 
 
 def _name(text: str) -> str:

@@ -125,9 +125,11 @@ def test_a_terminal_session_asks_again_on_bad_answers_and_saves_a_valid_sheet(
     cli: Cli, migrated_url: str
 ) -> None:
     assert cli("sheet", "create", "--file", str(example_path("rogue"))).exit_code == 0
-    session = run_session(migrated_url, SESSION)
+    taken = ("Name: ", "wren thistlefoot")  # the rogue's name, in another case: asked again
+    session = run_session(migrated_url, [taken, *SESSION])
     assert session.code == 0, session.terminal
     shown = session.terminal
+    assert "you already have 'wren thistlefoot': choose another name, or run" in shown
     assert "level must be a whole number from 1 to 20, got '21'" in shown
     assert "unknown skill 'perceptoin': did you mean Perception?" in shown
     assert f"{NAME}: level 3 Fighter" in shown  # the `sheet show` panel, before asking to save
