@@ -89,7 +89,9 @@ async def run_attack(invocation: Invocation, options: AttackOptions) -> Reply:
     attacker = await find_character(invocation, options.character)
     if options.character:  # acting as a named character: yours, or any as game master
         ids = await invocation.app.lookup(invocation.identity)
-        await (await invocation.app.play_state()).require_may_act(attacker, ids.player_id)
+        await (await invocation.app.play_state()).require_may_act(
+            attacker, ids.player_id, as_gm=invocation.identity.gm
+        )
     sheet = attacker.sheet
     weapon = find_attack(sheet.attacks, options.weapon, owner=sheet.name)
     _can_attack(sheet)

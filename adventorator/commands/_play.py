@@ -130,6 +130,7 @@ async def act(
         kind=kind,
         apply=apply,
         any_owner=any_owner,
+        as_gm=invocation.identity.gm,
     )
 
 

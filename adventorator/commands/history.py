@@ -67,7 +67,10 @@ async def undo(invocation: Invocation, options: UndoOptions) -> Reply:
 
     ids = await invocation.app.resolve(invocation.identity)
     done = await (await invocation.app.play_state()).undo(
-        campaign_id=ids.campaign_id, scene_id=ids.scene_id, actor_id=ids.player_id
+        campaign_id=ids.campaign_id,
+        scene_id=ids.scene_id,
+        actor_id=ids.player_id,
+        as_gm=invocation.identity.gm,
     )
     if isinstance(done, EncounterUndo):
         return Reply(

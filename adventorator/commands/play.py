@@ -65,7 +65,9 @@ async def do(invocation: Invocation, options: DoOptions) -> Reply:
     ids = await invocation.app.resolve(invocation.identity)
     if options.character and record.sheet.monster is not None:
         # A monster's turn: its owner or the game master narrates it.
-        await (await invocation.app.play_state()).require_may_act(record, ids.player_id)
+        await (await invocation.app.play_state()).require_may_act(
+            record, ids.player_id, as_gm=invocation.identity.gm
+        )
     elif options.character:  # a player's character speaks only at its player's word
         record = await character_for(invocation, options.character, own=True)
     turn = await run_orchestrator(

@@ -106,7 +106,7 @@ class TrackerButtons:
         others.sort(key=lambda c: (c.get("monster") is None) == (current.get("monster") is None))
         targets = [str(c["name"]) for c in others]
         weapons = [attack.name for attack in record.sheet.attacks][:MAX_WEAPONS]
-        acting = "" if record.owner_id == ids.player_id else f' as:"{name}"'
+        acting = "" if record.owner_id == ids.player_id else f' character:"{name}"'
         target = targets[0] if targets else "NAME"
         lines = [f"It is **{escape_markdown(name)}**'s turn. Attack with:"]
         lines += [f'`/attack weapon:{w} target:"{target}"{acting}`' for w in weapons]

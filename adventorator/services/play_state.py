@@ -114,6 +114,7 @@ class PlayStateService:
         kind: str,
         apply: Apply,
         any_owner: bool = False,
+        as_gm: bool = False,
     ) -> PlayChange:
         """Apply ``apply`` to the character ``name`` (a prefix) and record it as one event.
 
@@ -122,12 +123,14 @@ class PlayStateService:
         The actor must own the character or be the game master, unless
         ``any_owner``: an attack's damage lands on whoever it hits (the caller
         checked the actor may act as the attacker, with ``require_may_act``).
+        ``as_gm``: the client vouches the actor is a game master (Discord's
+        Manage Server permission or a configured role).
         """
         for attempt in range(WRITE_ATTEMPTS):
             async with self._database.session_scope() as session:
                 row = await find_named(session, campaign_id, name)
                 if not any_owner:
-                    await _require_may_change(session, row, actor_id)
+                    await _require_may_change(session, row, actor_id, as_gm=as_gm)
                 before = CharacterRecord.from_row(row)
                 sheet, summary = apply(before.sheet)
                 written = await _write(session, row, sheet)
@@ -142,16 +145,18 @@ class PlayStateService:
         self._characters.invalidate(campaign_id)
         return change
 
-    async def require_may_act(self, record: CharacterRecord, actor_id: int | None) -> None:
-        """PermissionDeniedError unless the actor owns ``record`` or is the game master."""
+    async def require_may_act(
+        self, record: CharacterRecord, actor_id: int | None, *, as_gm: bool = False
+    ) -> None:
+        """PermissionDeniedError unless the actor owns ``record`` or is a game master."""
         async with self._database.session_scope() as session:
             row = await repos.get_character(session, record.id)
             if row is None:
                 raise NotFoundError(f"no character named {record.name!r} in this campaign")
-            await _require_may_change(session, row, actor_id)
+            await _require_may_change(session, row, actor_id, as_gm=as_gm)
 
     async def undo(
-        self, *, campaign_id: int, scene_id: int | None, actor_id: int
+        self, *, campaign_id: int, scene_id: int | None, actor_id: int, as_gm: bool = False
     ) -> PlayChange | EncounterUndo:
         """Revert the actor's last change not undone yet (the game master: anyone's).
 
@@ -162,7 +167,7 @@ class PlayStateService:
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 async with self._database.session_scope() as session:
-                    event = await _undoable(session, campaign_id, actor_id)
+                    event = await _undoable(session, campaign_id, actor_id, as_gm=as_gm)
                     if event.kind == INIT_KIND:
                         undone = await undo_init(session, event, actor_id, scene_id)
                         self._characters.invalidate(campaign_id)
@@ -230,8 +235,10 @@ class PlayStateService:
             return player.display_name
 
 
-async def _require_may_change(session: AsyncSession, row: Character, actor_id: int | None) -> None:
-    if row.owner_id == actor_id:
+async def _require_may_change(
+    session: AsyncSession, row: Character, actor_id: int | None, *, as_gm: bool = False
+) -> None:
+    if row.owner_id == actor_id or as_gm:
         return
     if await repos.campaign_gm(session, row.campaign_id) == actor_id:
         return
@@ -241,9 +248,11 @@ async def _require_may_change(session: AsyncSession, row: Character, actor_id: i
     )
 
 
-async def _undoable(session: AsyncSession, campaign_id: int, actor_id: int) -> Event:
-    """The event undo would revert: the newest of the actor's (the game master: anyone's)."""
-    is_gm = await repos.campaign_gm(session, campaign_id) == actor_id
+async def _undoable(
+    session: AsyncSession, campaign_id: int, actor_id: int, *, as_gm: bool = False
+) -> Event:
+    """The event undo would revert: the newest of the actor's (a game master: anyone's)."""
+    is_gm = as_gm or await repos.campaign_gm(session, campaign_id) == actor_id
     event = await repos.last_undoable_event(
         session, campaign_id, actor_id=None if is_gm else actor_id
     )
