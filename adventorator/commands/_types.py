@@ -118,7 +118,10 @@ class Invocation:
     def syntax(self) -> Syntax:
         """How this invocation's client writes commands and options."""
         if self._syntax is None:
-            self._syntax = Syntax(self.identity.client, self.commands)
+            # No identity given means the CLI (it reads its identity from the settings):
+            # wording a hint must not load the settings, so ``check --score`` stays light.
+            client = "cli" if self._identity is None else self._identity.client
+            self._syntax = Syntax(client, self.commands)
         return self._syntax
 
 

@@ -29,9 +29,9 @@ DAMAGE_AND_HEALING = "damage and healing go through `adv damage` / `adv heal`"
             '"level up" would change the character\'s level',
             "`adv sheet update <name> --json '<json>'`",
         ),
-        ("I take 10 damage", '"take 10 damage" would change hit points', DAMAGE_AND_HEALING),
+        ("I take 10 damage", '"take 10 damage" would change hit points', "`adv damage 10`"),
         ("I heal myself", '"heal myself" would change hit points', DAMAGE_AND_HEALING),
-        ("I drink the potion and regain 10 hit points", '"regain 10 hit points"', "`adv heal`"),
+        ("I drink the potion and regain 10 hit points", '"regain 10 hit points"', "`adv heal 10`"),
         ("I am poisoned", '"i am poisoned" would change a condition', "`adv condition add"),
     ],
 )
@@ -67,7 +67,7 @@ def test_the_refusal_is_worded_for_discord() -> None:
     assert "`/sheet update name:<name> json:<json>`" in level
     with pytest.raises(ProposalRejected) as rejected:
         validate_proposal(offline_proposal("I take 10 damage", discord), discord)
-    assert "`/damage` / `/heal`" in str(rejected.value)
+    assert "`/damage amount:10`" in str(rejected.value)
 
 
 def test_a_model_proposal_that_sets_state_gets_the_same_hint() -> None:

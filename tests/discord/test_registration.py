@@ -35,6 +35,7 @@ def test_every_registry_command_is_registered_with_its_discord_options() -> None
         "save",
         "stabilize",
         "condition",
+        "concentration",
         "history",
         "undo",
         "transcript",  # transcript export sits with history; transcript show joins it
