@@ -111,7 +111,7 @@ async def test_do_and_act_are_deferred_then_delivered(webhook: Webhook) -> None:
     assert re.fullmatch(r"2d6 \(.*\) \+ 1 = `\d+`", edit.body["content"]), edit.body
 
     shown = await webhook.discord.send(command("transcript", sub="show"))
-    assert "player: I sneak past the sleeping guard" in content(shown.json())
+    assert "Wren Thistlefoot: I sneak past the sleeping guard" in content(shown.json())
 
 
 async def test_deferred_errors_are_sent_ephemeral(webhook: Webhook) -> None:
