@@ -25,12 +25,13 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from adventorator.rules import BonusDice, CheckInput, CheckKind, Proficiency, RulesError, srd
+from adventorator.rules import BonusDice, CheckInput, CheckKind, Proficiency, srd
 from adventorator.rules.damage import DamageType, Defences
 from adventorator.rules.hp import HitPointState
 from adventorator.rules.srd import Ability, Skill
 from adventorator.sheet import _play_state
 from adventorator.sheet._attacks import Attack
+from adventorator.sheet._check_input import sheet_check_input
 from adventorator.sheet._features import FEATURES_DESCRIPTION, Feature, FeatureList, feature_flags
 from adventorator.sheet._fields import (
     AbilityName,
@@ -338,30 +339,16 @@ class CharacterSheet(BaseModel):
         ability (Strength (Intimidation)). Raises ``RulesError`` for a bad
         combination, e.g. a save with a skill.
         """
-        kind = _check_kind(kind)
-        parsed_ability = None if ability is None else srd.parse_ability(ability)
-        parsed_skill = None if skill is None else srd.parse_skill(skill)
-        proficiency = Proficiency.NONE
-        if kind is CheckKind.SKILL and parsed_skill is not None:
-            proficiency = self.skills.get(parsed_skill, Proficiency.NONE)
-        elif kind is CheckKind.SAVE and parsed_ability in self.saves:
-            proficiency = Proficiency.PROFICIENT
-        flags = self.flags
-        return CheckInput(
-            kind=kind,
-            ability=parsed_ability,
-            skill=parsed_skill,
-            scores=dict(self.abilities),
-            proficiency_bonus=ruleset.proficiency_bonus(self.level),
-            proficiency=proficiency,
-            jack_of_all_trades=Feature.JACK_OF_ALL_TRADES in flags,
-            remarkable_athlete=Feature.REMARKABLE_ATHLETE in flags,
-            reliable_talent=Feature.RELIABLE_TALENT in flags,
-            halfling_lucky=Feature.HALFLING_LUCKY in flags,
+        return sheet_check_input(
+            self,
+            ruleset,
+            kind,
+            ability=ability,
+            skill=skill,
+            dc=dc,
             advantage=advantage,
             disadvantage=disadvantage,
-            bonus_dice=tuple(bonus_dice),
-            dc=dc,
+            bonus_dice=bonus_dice,
         )
 
     # --- play state: hit points, conditions and defences, as the rules take them -----------
@@ -396,11 +383,3 @@ class CharacterSheet(BaseModel):
     def to_data(self) -> dict[str, Any]:
         """The canonical JSON form (aliases, short keys, nulls left out): what is stored."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
-def _check_kind(kind: CheckKind | str) -> CheckKind:
-    try:
-        return CheckKind(kind)
-    except ValueError:
-        valid = ", ".join(k.value for k in CheckKind)
-        raise RulesError(f"check kind must be one of {valid}, got {kind!r}") from None
