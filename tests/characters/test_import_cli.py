@@ -175,8 +175,8 @@ def test_unknown_structure_never_crashes(build: Any) -> None:
 
 def test_the_readme_shows_what_import_prints(cli: Cli, tmp_path: Path) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
-    start = "$ adv sheet import --file pip-ddb.json\n"
+    start = "$ adv sheet import pip-ddb.json\n"
     shown = readme[readme.index(start) + len(start) :].split("\n$ ")[0]
-    result = cli("sheet", "import", "--file", write(tmp_path, "pip-ddb.json", halfling_rogue()))
+    result = cli("sheet", "import", write(tmp_path, "pip-ddb.json", halfling_rogue()))
     assert result.exit_code == 0, result.output
     assert result.stdout == shown + "\n"
