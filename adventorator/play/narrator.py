@@ -217,24 +217,64 @@ async def run_orchestrator(
             return await _rejected(
                 transcripts, ids, character_id, player_text, proposal, narrator, str(rejection)
             )
-        result, effect = None, None
-        if valid.kind is not None:
-            check_input = record.sheet.check_input(
-                ruleset, valid.kind, ability=valid.ability, skill=valid.skill, dc=valid.dc
-            )
-            # The character's conditions and exhaustion change the roll, as in `adv check`.
-            check_input, effect = record.sheet.conditioned(check_input)
-            result = ruleset.perform_check(check_input, rng=rng)
+        result, effect = _roll(record.sheet, valid, ruleset, rng)
         auto_fail = effect is not None and effect.auto_fail
         told = await narrator.narrate(player_text, result, valid.reason, auto_fail=auto_fail)
-    # Model text may hold a NUL, which Postgres cannot store; show what is stored.
-    narration = shorten(told.replace("\x00", ""), TRANSCRIPT_LINE_CHARS)
+    return await _recorded_turn(
+        transcripts,
+        ids,
+        character_id,
+        TurnParts(player_text, valid, result, effect, told),
+        narrator,
+    )
 
-    entries = [NewEntry("player", player_text)]
+
+@dataclass(frozen=True)
+class TurnParts:
+    """What one check turn said and rolled, before it is recorded."""
+
+    player_text: str
+    valid: ValidCheck
+    result: CheckResult | None
+    effect: RollEffect | None
+    told: str
+
+    @property
+    def auto_fail(self) -> bool:
+        return self.effect is not None and self.effect.auto_fail
+
+
+def _roll(
+    sheet: CharacterSheet, valid: ValidCheck, ruleset: Ruleset, rng: random.Random
+) -> tuple[CheckResult | None, RollEffect | None]:
+    """The proposed check rolled with the character's real stats (None: nothing to roll)."""
+    if valid.kind is None:
+        return None, None
+    check_input = sheet.check_input(
+        ruleset, valid.kind, ability=valid.ability, skill=valid.skill, dc=valid.dc
+    )
+    # The character's conditions and exhaustion change the roll, as in `adv check`.
+    check_input, effect = sheet.conditioned(check_input)
+    return ruleset.perform_check(check_input, rng=rng), effect
+
+
+async def _recorded_turn(
+    transcripts: TranscriptService,
+    ids: ResolvedIdentity,
+    character_id: int,
+    parts: TurnParts,
+    narrator: Narrator,
+) -> TurnResult:
+    """The turn's transcript lines written (player, mechanics, narrator), and its result."""
+    # Model text may hold a NUL, which Postgres cannot store; show what is stored.
+    narration = shorten(parts.told.replace("\x00", ""), TRANSCRIPT_LINE_CHARS)
+    valid, result, effect = parts.valid, parts.result, parts.effect
+    entries = [NewEntry("player", parts.player_text)]
     if result is not None:
         checked = result.to_json() if effect is None else effect.annotate(result.to_json())
         meta = {"check": checked, "reason": valid.reason, "notes": list(valid.notes)}
-        entries.append(NewEntry("mechanics", mechanics_line(result, auto_fail=auto_fail), meta))
+        line = mechanics_line(result, auto_fail=parts.auto_fail)
+        entries.append(NewEntry("mechanics", line, meta))
     entries.append(NewEntry("narrator", narration, narrator.meta()))
     ids_written = await transcripts.record(
         entries,
