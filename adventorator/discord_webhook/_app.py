@@ -19,7 +19,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
@@ -137,6 +137,44 @@ def create_app(
     dispatcher = Dispatcher(context, metrics)
     health = HealthCheck(context, discord)
 
+    app = FastAPI(
+        title="Adventorator Discord interactions",
+        lifespan=_lifespan(context, dispatcher, verifier, discord, sleep, shutdown_grace),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+
+    app.state.priority = dispatcher.priority
+    app.state.metrics = metrics
+
+    app.post("/interactions")(_interactions(verifier, discord, metrics, dispatcher, body_timeout))
+
+    @app.get("/healthz")
+    async def healthz() -> Response:
+        healthy, report = await health()
+        return _json(200 if healthy else 503, report)
+
+    @app.get("/metrics")
+    async def metrics_endpoint() -> Response:
+        pool = None
+        with contextlib.suppress(AdventoratorError):
+            pool = (await context.database(check_schema=False)).pool_status()
+        return Response(metrics.render(pool), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+def _lifespan(
+    context: AppContext,
+    dispatcher: Dispatcher,
+    verifier: SignatureVerifier | None,
+    discord: DiscordCheck,
+    sleep: Sleep,
+    shutdown_grace: float,
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    """Start-up and shut-down: the Discord client, background tasks, a drain on exit."""
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # httpx logs request URLs at INFO, and follow-up URLs carry the token.
@@ -164,18 +202,18 @@ def create_app(
             await context.aclose()
             dispatcher.forget_database()
 
-    app = FastAPI(
-        title="Adventorator Discord interactions",
-        lifespan=lifespan,
-        docs_url=None,
-        redoc_url=None,
-        openapi_url=None,
-    )
+    return lifespan
 
-    app.state.priority = dispatcher.priority
-    app.state.metrics = metrics
 
-    @app.post("/interactions")
+def _interactions(
+    verifier: SignatureVerifier | None,
+    discord: DiscordCheck,
+    metrics: Metrics,
+    dispatcher: Dispatcher,
+    body_timeout: float,
+) -> Callable[[Request], Awaitable[Response]]:
+    """The POST /interactions endpoint: verify, answer, count."""
+
     async def interactions(request: Request) -> Response:
         if verifier is None:  # not configured: say so instead of refusing every signature
             metrics.count("unknown", "-", "disabled")
@@ -194,19 +232,7 @@ def create_app(
         metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
         return _json(status, answer)
 
-    @app.get("/healthz")
-    async def healthz() -> Response:
-        healthy, report = await health()
-        return _json(200 if healthy else 503, report)
-
-    @app.get("/metrics")
-    async def metrics_endpoint() -> Response:
-        pool = None
-        with contextlib.suppress(AdventoratorError):
-            pool = (await context.database(check_schema=False)).pool_status()
-        return Response(metrics.render(pool), media_type=CONTENT_TYPE_LATEST)
-
-    return app
+    return interactions
 
 
 async def _verified_body(
