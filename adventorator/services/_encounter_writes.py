@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adventorator.errors import InputError
 from adventorator.services._encounter_reads import LostRace, combatant_view, row_view
 from adventorator.services._encounter_state import (
     CombatantView,
@@ -22,6 +23,7 @@ from adventorator.services._encounter_state import (
     Expired,
     assign_tiebreaks,
     order_key,
+    pass_turn,
     snapshot,
 )
 from adventorator.services.character_records import CharacterRecord
@@ -31,7 +33,7 @@ from adventorator.storage import repos
 if TYPE_CHECKING:
     from adventorator.services.encounters import EncounterChange, InitiativeRoll
 
-__all__ = ["LostRace", "Plan", "apply", "record"]
+__all__ = ["LostRace", "Plan", "apply", "record", "turn_plan"]
 
 INIT_KIND = "init"
 CONDITION_KIND = "condition"  # as condition add/remove record theirs: undoable alike
@@ -332,3 +334,34 @@ async def record(
         player_id=actor_id,
     )
     return EncounterChange(before, after, event_id, summary, lines, tuple(transcript_ids))
+
+
+def turn_plan(view: EncounterView, forward: bool) -> Plan:
+    """The round and turn after one step, and the effects that pass the boundary."""
+    if not view.combatants:
+        raise InputError("the encounter has no combatants yet: add some first")
+    unrolled = [c.name for c in view.combatants if c.initiative is None]
+    if unrolled:
+        raise InputError(f"{', '.join(unrolled)} has no initiative yet: roll it first")
+    count = len(view.combatants)
+    current = view.current
+    if forward:
+        if not view.started:
+            round_, turn = 1, 0
+        else:
+            turn = (view.turn + 1) % count
+            round_ = view.round + (1 if turn == 0 else 0)
+        starting = view.combatants[turn]
+        effects, expired = pass_turn(
+            view.effects, None if current is None else current.id, starting.id
+        )
+        summary = f"Round {round_}: {starting.name}'s turn"
+        return Plan(
+            round=round_, turn=turn, effects=tuple(effects), expired=tuple(expired), summary=summary
+        )
+    if not view.started or (view.round == 1 and view.turn == 0):
+        raise InputError("this is the first turn: there is no turn before it")
+    turn = (view.turn - 1) % count
+    round_ = view.round - (1 if view.turn == 0 else 0)
+    back = view.combatants[turn]
+    return Plan(round=round_, turn=turn, summary=f"Back to round {round_}: {back.name}'s turn")

@@ -26,7 +26,7 @@ from adventorator.errors import ConflictError, InputError, PermissionDeniedError
 from adventorator.services import _encounter_reads as reads
 from adventorator.services import _encounter_writes as writes
 from adventorator.services._encounter_reads import LostRace
-from adventorator.services._encounter_state import CombatantView, EncounterView, pass_turn
+from adventorator.services._encounter_state import CombatantView, EncounterView
 from adventorator.services._encounter_writes import Plan
 from adventorator.services._retry import WRITE_ATTEMPTS, back_off
 from adventorator.services.characters import CharacterService
@@ -354,7 +354,7 @@ class EncounterService:
                 raise ConflictError(reads.moved_on(view))
             if not as_gm:
                 await reads.require_turn_owner(session, view, actor_id)
-            return _turn_plan(view, forward)
+            return writes.turn_plan(view, forward)
 
         change = await self._write(campaign_id, scene_id, actor_id, plan)
         if change.lines:
@@ -383,34 +383,3 @@ def _joined(named: list[tuple[str, InitiativeRoll]], one: str, several: str) -> 
 
 def _roll_lines(named: list[tuple[str, InitiativeRoll]]) -> tuple[str, ...]:
     return tuple(f"{name}: {rolled.text}" for name, rolled in named if rolled.text)
-
-
-def _turn_plan(view: EncounterView, forward: bool) -> Plan:
-    """The round and turn after one step, and the effects that pass the boundary."""
-    if not view.combatants:
-        raise InputError("the encounter has no combatants yet: add some first")
-    unrolled = [c.name for c in view.combatants if c.initiative is None]
-    if unrolled:
-        raise InputError(f"{', '.join(unrolled)} has no initiative yet: roll it first")
-    count = len(view.combatants)
-    current = view.current
-    if forward:
-        if not view.started:
-            round_, turn = 1, 0
-        else:
-            turn = (view.turn + 1) % count
-            round_ = view.round + (1 if turn == 0 else 0)
-        starting = view.combatants[turn]
-        effects, expired = pass_turn(
-            view.effects, None if current is None else current.id, starting.id
-        )
-        summary = f"Round {round_}: {starting.name}'s turn"
-        return Plan(
-            round=round_, turn=turn, effects=tuple(effects), expired=tuple(expired), summary=summary
-        )
-    if not view.started or (view.round == 1 and view.turn == 0):
-        raise InputError("this is the first turn: there is no turn before it")
-    turn = (view.turn - 1) % count
-    round_ = view.round - (1 if view.turn == 0 else 0)
-    back = view.combatants[turn]
-    return Plan(round=round_, turn=turn, summary=f"Back to round {round_}: {back.name}'s turn")
