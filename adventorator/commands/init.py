@@ -10,13 +10,12 @@ delete. Heavy modules are imported inside the handlers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from adventorator.commands._types import CommandSpec, Invocation, Reply, option
 
 if TYPE_CHECKING:
     from adventorator.services.encounters import EncounterService
-    from adventorator.services.identities import ResolvedIdentity
 
 MONSTERS_MAX = 20
 
@@ -60,18 +59,24 @@ class RemoveOptions:
     name: str = option("The combatant: a unique prefix, any case.", positional=True)
 
 
-async def _service(invocation: Invocation) -> tuple[EncounterService, ResolvedIdentity]:
+class _Where(TypedDict):
+    campaign_id: int
+    scene_id: int
+    actor_id: int
+
+
+async def _service(invocation: Invocation) -> tuple[EncounterService, _Where]:
+    """The encounter service, and the scene and actor every change names."""
     ids = await invocation.app.resolve(invocation.identity)
-    return await invocation.app.encounters(), ids
+    where = _Where(campaign_id=ids.campaign_id, scene_id=ids.scene_id, actor_id=ids.player_id)
+    return await invocation.app.encounters(), where
 
 
 async def begin(invocation: Invocation, options: NoOptions) -> Reply:
     from adventorator.commands._init_rolls import change_reply
 
-    service, ids = await _service(invocation)
-    change = await service.begin(
-        campaign_id=ids.campaign_id, scene_id=ids.scene_id, actor_id=ids.player_id
-    )
+    service, where = await _service(invocation)
+    change = await service.begin(**where)
     return change_reply(change, show_order=False)
 
 
@@ -85,11 +90,9 @@ async def add(invocation: Invocation, options: AddOptions) -> Reply:
 async def roll(invocation: Invocation, options: NoOptions) -> Reply:
     from adventorator.commands._init_rolls import change_reply, roller
 
-    service, ids = await _service(invocation)
+    service, where = await _service(invocation)
     change = await service.roll(
-        campaign_id=ids.campaign_id,
-        scene_id=ids.scene_id,
-        actor_id=ids.player_id,
+        **where,
         roller=roller(invocation),
         rng=invocation.rng,
     )
@@ -99,11 +102,9 @@ async def roll(invocation: Invocation, options: NoOptions) -> Reply:
 async def next_turn(invocation: Invocation, options: TurnOptions) -> Reply:
     from adventorator.commands._init_rolls import change_reply
 
-    service, ids = await _service(invocation)
+    service, where = await _service(invocation)
     change = await service.next(
-        campaign_id=ids.campaign_id,
-        scene_id=ids.scene_id,
-        actor_id=ids.player_id,
+        **where,
         expected=options.current,
         as_gm=invocation.identity.gm,
     )
@@ -113,11 +114,9 @@ async def next_turn(invocation: Invocation, options: TurnOptions) -> Reply:
 async def prev_turn(invocation: Invocation, options: TurnOptions) -> Reply:
     from adventorator.commands._init_rolls import change_reply
 
-    service, ids = await _service(invocation)
+    service, where = await _service(invocation)
     change = await service.prev(
-        campaign_id=ids.campaign_id,
-        scene_id=ids.scene_id,
-        actor_id=ids.player_id,
+        **where,
         expected=options.current,
         as_gm=invocation.identity.gm,
     )
@@ -142,11 +141,9 @@ async def list_order(invocation: Invocation, options: NoOptions) -> Reply:
 async def remove(invocation: Invocation, options: RemoveOptions) -> Reply:
     from adventorator.commands._init_rolls import change_reply
 
-    service, ids = await _service(invocation)
+    service, where = await _service(invocation)
     change = await service.remove(
-        campaign_id=ids.campaign_id,
-        scene_id=ids.scene_id,
-        actor_id=ids.player_id,
+        **where,
         name=options.name,
         as_gm=invocation.identity.gm,
     )
@@ -156,11 +153,9 @@ async def remove(invocation: Invocation, options: RemoveOptions) -> Reply:
 async def end(invocation: Invocation, options: NoOptions) -> Reply:
     from adventorator.commands._init_rolls import change_reply
 
-    service, ids = await _service(invocation)
+    service, where = await _service(invocation)
     change = await service.end(
-        campaign_id=ids.campaign_id,
-        scene_id=ids.scene_id,
-        actor_id=ids.player_id,
+        **where,
         as_gm=invocation.identity.gm,
     )
     return change_reply(change, show_order=False)
