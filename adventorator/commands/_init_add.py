@@ -73,6 +73,7 @@ async def _add_character(invocation: Invocation, name: str, init: int | None) ->
         name=name,
         roller=roller(invocation, init),
         rng=invocation.rng,
+        as_gm=invocation.identity.gm,
     )
     return change_reply(change)
 

@@ -48,6 +48,7 @@ async def timed_condition(
         name=name,
         effect={"condition": condition, "rounds": rounds, "until": until},
         apply=apply,
+        as_gm=invocation.identity.gm,
     )
     known = () if change.before is None else change.before.effects
     [effect] = [e for e in change.after.effects if e not in known]

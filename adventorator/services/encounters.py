@@ -107,14 +107,14 @@ class EncounterService:
         name: str,
         roller: Roller,
         rng: random.Random | None = None,
+        as_gm: bool = False,
     ) -> EncounterChange:
         """Add a character (a unique prefix) with the initiative ``roller`` gives it."""
 
         async def plan(session: AsyncSession, view: EncounterView) -> Plan:
             record = await reads.find_character(session, campaign_id, name)
-            if record.owner_id != actor_id and not await reads.is_gm(
-                session, campaign_id, actor_id
-            ):
+            mine = as_gm or record.owner_id == actor_id
+            if not mine and not await reads.is_gm(session, campaign_id, actor_id):
                 raise PermissionDeniedError(
                     f"{record.name!r} belongs to another player; the game master may add it"
                 )
@@ -268,6 +268,7 @@ class EncounterService:
         name: str,
         effect: dict[str, Any],
         apply: Callable[[CharacterSheet], tuple[CharacterSheet, str]],
+        as_gm: bool = False,
     ) -> EncounterChange:
         """Change a combatant's sheet with ``apply`` and record ``effect`` with a duration.
 
@@ -280,9 +281,8 @@ class EncounterService:
             combatant = next((c for c in view.combatants if c.character_id == record.id), None)
             if combatant is None:
                 raise InputError(f"{record.name} is not in the encounter: --rounds needs it there")
-            if record.owner_id != actor_id and not await reads.is_gm(
-                session, campaign_id, actor_id
-            ):
+            mine = as_gm or record.owner_id == actor_id
+            if not mine and not await reads.is_gm(session, campaign_id, actor_id):
                 raise PermissionDeniedError(
                     f"{record.name!r} belongs to another player; you may only change your own "
                     "characters (the game master may change anyone's)"

@@ -61,3 +61,24 @@ async def test_a_manage_server_member_attacks_as_a_monster(webhook: Webhook) -> 
     assert "belongs to another player" in refused
     shown = await _send(webhook, command("attack", attack, user=CAROL), permissions=MANAGE_GUILD)
     assert shown.startswith("**Goblin 1 attacks Wren Thistlefoot with Scimitar**"), shown
+
+
+async def test_a_manage_server_member_adds_a_players_character_and_a_timed_condition(
+    webhook: Webhook,
+) -> None:
+    await _fight(webhook)
+    wren = {"name": "wren", "init": 15}
+    refused = await _send(webhook, command("init", wren, sub="add", user=CAROL))
+    assert "the game master may add it" in refused
+    await _send(webhook, command("init", wren, sub="add", user=CAROL), permissions=MANAGE_GUILD)
+    timed = {"name": "wren", "condition": "restrained", "rounds": 1}
+    refused = await _send(webhook, command("condition", timed, sub="add", user=CAROL))
+    assert "belongs to another player" in refused
+    await _send(
+        webhook, command("condition", timed, sub="add", user=CAROL), permissions=MANAGE_GUILD
+    )
+    [(sheet,)] = await fetch(
+        webhook.database_url, "SELECT sheet FROM characters WHERE name = 'Wren Thistlefoot'"
+    )
+    stored = json.loads(sheet) if isinstance(sheet, str) else sheet
+    assert stored["conditions"] == ["restrained"]
