@@ -58,7 +58,9 @@ async def change(
 
 
 async def undo(play: PlayStateService, table: Table, actor: int) -> PlayChange:
-    return await play.undo(campaign_id=table.campaign_id, scene_id=None, actor_id=actor)
+    undone = await play.undo(campaign_id=table.campaign_id, scene_id=None, actor_id=actor)
+    assert isinstance(undone, PlayChange)  # these tests undo sheet changes, not encounters
+    return undone
 
 
 async def test_a_change_is_one_event_with_before_and_after(
