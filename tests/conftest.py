@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adventorator.storage.database import Database
@@ -33,6 +34,12 @@ from tests.support import (
 # A fake OpenAI-compatible server on loopback (`fake_llm`), and a guard that
 # fails any test opening a connection off this machine.
 pytest_plugins = ["tests.fakes.openai_server", "tests.fakes.network_guard"]
+
+# CI replays the same examples every run, so its verdict is the code's, not the draw's;
+# a developer's run keeps exploring (and keeps what it finds in .hypothesis/).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import sys
 import termios
@@ -57,6 +58,9 @@ class Session:
 
 def _take_terminal() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    # As a shell starts a foreground program: a suite started in the background by a
+    # non-interactive shell inherits SIGINT ignored, and Ctrl-C would do nothing.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _interrupted(process: subprocess.Popen[bytes], main: int) -> int:
@@ -95,29 +99,35 @@ def run_session(
         preexec_fn=_take_terminal,  # so Ctrl-C on the pty interrupts it, as at a shell
     )
     os.close(child)
-    seen, consumed = b"", 0
-    for index, (question, answer) in enumerate(answers):
-        # click prints a prompt's last space on stdout, which --json makes a pipe
-        shown = (question.rstrip() if piped else question).encode()
-        while (found := seen.find(shown, consumed)) < 0:
-            ready, _, _ = select.select([main], [], [], 60)  # a guard against a hang, not a timing
-            chunk = os.read(main, 1024) if ready else b""
-            assert chunk, seen.decode()
+    try:
+        seen, consumed = b"", 0
+        for index, (question, answer) in enumerate(answers):
+            # click prints a prompt's last space on stdout, which --json makes a pipe
+            shown = (question.rstrip() if piped else question).encode()
+            while (found := seen.find(shown, consumed)) < 0:
+                # 60 s: a guard against a hang, not a timing
+                ready, _, _ = select.select([main], [], [], 60)
+                chunk = os.read(main, 1024) if ready else b""
+                assert chunk, seen.decode()
+                seen += chunk
+            consumed = found + len(shown)
+            last = index == len(answers) - 1
+            os.write(main, end if last and end else answer.encode() + b"\n")
+        stdout = process.stdout.read().decode() if process.stdout else ""
+        code = _interrupted(process, main) if end == CTRL_C else process.wait(timeout=60)
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the child closed its end
+                break
+            if not chunk:
+                break
             seen += chunk
-        consumed = found + len(shown)
-        last = index == len(answers) - 1
-        os.write(main, end if last and end else answer.encode() + b"\n")
-    stdout = process.stdout.read().decode() if process.stdout else ""
-    code = _interrupted(process, main) if end == CTRL_C else process.wait(timeout=60)
-    while True:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:  # the child closed its end
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(main)
+    finally:  # a failed test leaves no program waiting on its terminal
+        os.close(main)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     return Session(code, _ANSI.sub("", seen.decode()), stdout)
 
 

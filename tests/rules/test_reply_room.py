@@ -12,6 +12,7 @@ from adventorator.limits import REPLY_DICE_SHOWN, REPLY_TEXT_CHARS
 from adventorator.rules.dice import (
     DiceError,
     Room,
+    natural_flag,
     render_markdown,
     render_rich,
     render_text,
@@ -93,7 +94,19 @@ def test_renders_never_exceed_the_room(expression: str, dice: int) -> None:
     for render in (render_text, render_markdown):
         room = Room(dice=dice, chars=60)
         text = render(result, room=room)
-        total = str(result.total)
+        # The total, and on plain text its natural-20/1 flag, are always shown.
+        total = str(result.total) + (natural_flag(result) if render is render_text else "")
         assert len(text) <= 60 + len(total) + 8
         assert room.dice >= 0
-    assert len(render_text(result)) <= REPLY_TEXT_CHARS + len(str(result.total)) + 8
+    flagged = str(result.total) + natural_flag(result)
+    assert len(render_text(result)) <= REPLY_TEXT_CHARS + len(flagged) + 8
+
+
+def test_the_natural_flag_is_shown_past_the_room_and_takes_from_it() -> None:
+    result = roll("1d20rr>1", rng=random.Random(8))  # rerolls until a 1: a long chain
+    room = Room(chars=20)
+    text = render_text(result, room=room)
+    assert text == "1d20rr>1 (~8~ -> … = 1 (natural 1)"
+    assert room.cut
+    shown = len("1d20rr>1 (~8~ -> ")
+    assert room.chars == 20 - shown - len(" = 1") - len(" (natural 1)")

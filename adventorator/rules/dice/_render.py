@@ -302,7 +302,9 @@ def render_text(result: RollResult, *, room: Room | None = None) -> str:
     sink = _Plain(room or Room())
     _walk(result.tree, sink)
     sink.total(result.total)
-    return "".join(sink.parts) + natural_flag(result)
+    flag = natural_flag(result)  # part of the total: always shown, and it takes room
+    sink.room.chars -= len(flag)
+    return "".join(sink.parts) + flag
 
 
 def render_terms(result: RollResult, *, markdown: bool = False, room: Room | None = None) -> str:
