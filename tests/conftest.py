@@ -92,12 +92,17 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def fresh_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def fresh_database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
     """An empty database of each backend, for tests that commit (CLI, migrations)."""
     if backend == "postgres":
         server: PostgresServer = request.getfixturevalue("postgres_server")
-        return server.create()
-    return f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+        url = server.create()
+        yield url
+        server.release(url)
+    else:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
 
 
 @pytest.fixture(scope="session")
@@ -111,15 +116,18 @@ def sqlite_template(session_tmp: Path) -> Path:
 @pytest.fixture
 async def migrated_url(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path, isolated_env: Path
-) -> str:
+) -> AsyncIterator[str]:
     """A database of each backend at head: a copy of one migrated by the real migrations."""
     if backend == "postgres":
         server: PostgresServer = request.getfixturevalue("postgres_server")
-        return server.migrated()
+        url = server.migrated()
+        yield url
+        server.release(url)
+        return
     template: Path = request.getfixturevalue("sqlite_template")
     path = tmp_path / "migrated.db"
     shutil.copyfile(template, path)  # closed cleanly: no WAL file beside it
-    return f"sqlite+aiosqlite:///{path}"
+    yield f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture
