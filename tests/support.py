@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import queue
 import threading
@@ -13,8 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import asyncpg
+import typer
 from sqlalchemy.engine import make_url
 
+from adventorator.cli import build_app
 from adventorator.config import load_settings, normalise_database_url
 from adventorator.storage import migrate
 from adventorator.storage.database import Database, create_database
@@ -117,6 +120,13 @@ def _is_stale(name: str) -> bool:
     if len(parts) != 4 or "_".join(parts[:2]) not in _PREFIXES or not parts[2].isdigit():
         return False
     return time.time() - int(parts[2]) > _STALE_AFTER_S
+
+
+@functools.cache
+def adv_app() -> typer.Typer:
+    """The CLI app, built once per run: tests share it (it keeps no state between invokes),
+    so its click command is built once too (tests/conftest.py), not ~35 ms per test."""
+    return build_app()
 
 
 def run_private(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 import typer
 
-from adventorator.cli import build_app
 from adventorator.commands import COMMANDS, option_meta
+from tests.support import adv_app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def _cli_commands() -> list[tuple[str, Any]]:
     """(name, click command) for every leaf command of `adv`."""
-    root: Any = typer.main.get_command(build_app())
+    root: Any = typer.main.get_command(adv_app())
     found = []
     for name, command in root.commands.items():
         if hasattr(command, "commands"):  # a group

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from adventorator.cli import build_app
 from tests.readme_examples import (
     Block,
     Outcome,
@@ -27,6 +26,7 @@ from tests.readme_examples import (
     output_matches,
     parse_blocks,
 )
+from tests.support import adv_app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 SHOWN_HOME = "/home/me"
@@ -37,7 +37,7 @@ class Reader:
 
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         self.root, self.monkeypatch, self.homes = root, monkeypatch, 0
-        self.app = build_app()
+        self.app = adv_app()
         self.home = root
 
     def fresh(self) -> Shell:

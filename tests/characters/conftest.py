@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adventorator.cli import build_app
 from adventorator.services.characters import CharacterService
 from adventorator.storage.database import Database
 from tests.characters.support import Cli, Table, make_table, open_database
+from tests.support import adv_app
 
 # Databases ---------------------------------------------------------------------------
 
@@ -40,4 +40,4 @@ async def table(char_db: Database) -> Table:
 @pytest.fixture
 def cli(migrated_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
     monkeypatch.setenv("DATABASE_URL", migrated_url)
-    return Cli(migrated_url, build_app())
+    return Cli(migrated_url, adv_app())

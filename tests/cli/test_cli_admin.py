@@ -27,6 +27,7 @@ from adventorator.storage import migrate
 from adventorator.storage.database import create_database
 from adventorator.storage.models import Base
 from tests.processes import run_adv
+from tests.support import adv_app
 
 if TYPE_CHECKING:
     from tests.support import PostgresServer
@@ -413,9 +414,7 @@ def test_embedded_default_database(cli_env: dict[str, str], isolated_env: Path) 
 
 @pytest.fixture
 def runner_app(isolated_env: Path) -> Any:
-    from adventorator.cli import build_app
-
-    return build_app()
+    return adv_app()
 
 
 def test_runner_db_upgrade_current_check(

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from adventorator.cli import build_app
 from adventorator.commands.monster import stat_block
 from adventorator.rules.monsters import find_monster
 from tests.processes import ADV
+from tests.support import adv_app
 
 GOBLIN = """\
 Goblin: Small humanoid (goblinoid), neutral evil
@@ -35,7 +35,7 @@ Actions:
 @pytest.fixture
 def run(isolated_env: Path) -> Any:
     runner = CliRunner()
-    app = build_app()
+    app = adv_app()
 
     def invoke(*args: str) -> Any:
         return runner.invoke(app, list(args))

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from adventorator.cli import build_app
 from adventorator.limits import (
     REPLY_CHART_ROWS,
     REPLY_DICE_ROLLED,
@@ -20,12 +19,13 @@ from adventorator.limits import (
     REPLY_TEXT_CHARS,
 )
 from tests.processes import ADV
+from tests.support import adv_app
 
 
 @pytest.fixture
 def run(isolated_env: Path) -> Any:
     runner = CliRunner()
-    app = build_app()
+    app = adv_app()
 
     def invoke(*args: str) -> Any:
         return runner.invoke(app, list(args))

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from adventorator.cli import build_app
+from tests.support import adv_app
 
 
 @pytest.fixture
 def run(isolated_env: Path) -> Any:
     runner = CliRunner()
-    app = build_app()
+    app = adv_app()
 
     def invoke(*args: str) -> Any:
         return runner.invoke(app, list(args))

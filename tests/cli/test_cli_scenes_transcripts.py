@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from adventorator.cli import build_app
+from tests.support import adv_app
 
 
 @pytest.fixture
 def adv(migrated_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("DATABASE_URL", migrated_url)
-    app = build_app()
+    app = adv_app()
 
     def run(*args: str, code: int = 0) -> Result:
         result = CliRunner().invoke(app, list(args))

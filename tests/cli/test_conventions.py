@@ -18,10 +18,10 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from adventorator.cli import build_app
 from adventorator.commands import COMMANDS
 from adventorator.sheet import MAX_SHEET_BYTES
 from tests.processes import ADV
+from tests.support import adv_app
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ROGUE = "Wren Thistlefoot"
@@ -29,7 +29,7 @@ ROGUE = "Wren Thistlefoot"
 
 @pytest.fixture
 def run(isolated_env: Path) -> Any:
-    app = build_app()
+    app = adv_app()
 
     def invoke(*args: str, input: str | bytes | None = None) -> Result:
         return CliRunner().invoke(app, list(args), input=input, prog_name="adv")
@@ -58,7 +58,7 @@ def _command_paths() -> list[tuple[str, ...]]:
             found.append((*path, name))
             walk(sub, (*path, name))
 
-    walk(typer.main.get_command(build_app()), ())
+    walk(typer.main.get_command(adv_app()), ())
     return found
 
 

@@ -23,11 +23,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from adventorator.cli import build_app, render
+from adventorator.cli import render
 from adventorator.commands import Reply
 from adventorator.text import BIDI_CONTROLS
 from tests.fakes.openai_server import FakeLLMServer
 from tests.processes import ADV
+from tests.support import adv_app
 
 OSC52 = "\x1b]52;c;ZXZpbA==\x07"  # writes "evil" to the reader's clipboard
 CLEAR = "\x1b[2J"
@@ -80,7 +81,7 @@ def on_terminal(*args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def adv(isolated_env: Path) -> Any:
     """``adv ARGS`` in process (stdout is not a terminal); asserts no traceback."""
-    app = build_app()
+    app = adv_app()
 
     def run(*args: str, code: int = 0) -> Result:
         result = CliRunner().invoke(app, list(args))
@@ -235,7 +236,7 @@ def test_player_text_and_narration_are_inert_everywhere(
     ],
 )
 def test_error_messages_and_echoed_input_are_inert(adv: Any, args: tuple[str, ...]) -> None:
-    result = CliRunner().invoke(build_app(), list(args))
+    result = CliRunner().invoke(adv_app(), list(args))
     assert_inert(result.stdout)
     assert_inert(result.stderr)
     assert result.stdout or result.stderr

@@ -10,10 +10,10 @@ from typing import Any
 from rich.console import Console
 from typer.testing import CliRunner
 
-from adventorator.cli import build_app
 from adventorator.commands import sheet_panel, sheet_text
 from adventorator.rules import Dnd5eRuleset
 from adventorator.sheet import example_text, parse_sheet_json
+from tests.support import adv_app
 
 RULES = Dnd5eRuleset()
 
@@ -99,7 +99,7 @@ def test_the_panel_shows_the_same_state_and_never_parses_markup() -> None:
 
 
 def test_adv_sheet_show_prints_it(isolated_env: Path) -> None:
-    app = build_app()
+    app = adv_app()
     runner = CliRunner()
     created = runner.invoke(app, ["sheet", "create", "--json", table_sheet()])
     assert created.exit_code == 0, created.output

@@ -23,7 +23,7 @@ from adventorator.config import load_settings
 from adventorator.errors import DatabaseError, ForeignDatabaseError
 from adventorator.storage import migrate
 from adventorator.storage.database import create_database
-from tests.support import migrate_database
+from tests.support import adv_app, migrate_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHILDREN = 6
@@ -38,9 +38,8 @@ COMMANDS = (
 
 @pytest.fixture
 def cli(isolated_env: Path) -> Any:
-    from adventorator.cli import build_app
 
-    return build_app()
+    return adv_app()
 
 
 def _invoke(app: Any, args: list[str], env: dict[str, str] | None = None) -> Any:

@@ -9,15 +9,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from adventorator.cli import build_app
 from tests.fakes.openai_server import FakeLLMServer, free_port
-from tests.support import PostgresServer
+from tests.support import PostgresServer, adv_app
 
 
 def _doctor(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], *args: str) -> Any:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    result = CliRunner().invoke(build_app(), ["doctor", "--json", *args])
+    result = CliRunner().invoke(adv_app(), ["doctor", "--json", *args])
     report = json.loads(result.stdout)
     return result.exit_code, {c["check"]: c for c in report["checks"]}
 
