@@ -10,6 +10,8 @@ Public API:
   ``MAX_RETRY_AFTER_S`` (the Discord API client and its retry bounds).
 * ``OptionCoercer``, ``describe``, ``parse_command`` — registry <-> Discord options.
 * ``AckFirst`` — acknowledgements ahead of deferred work.
+* ``SignatureVerifier``, ``parse_public_key`` — the Ed25519 check of every request
+  (PyNaCl, loaded on first use).
 
 FastAPI is imported only when ``create_app`` is first used, so building the
 command JSON (``adv discord register --dry-run``) stays light.
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
         new_client,
         register_commands,
     )
+    from adventorator.discord_webhook._verify import SignatureVerifier, parse_public_key
 
 __all__ = [
     "DEFAULT_RETRY_AFTER_S",
@@ -44,11 +47,13 @@ __all__ = [
     "MAX_RETRY_AFTER_S",
     "AckFirst",
     "OptionCoercer",
+    "SignatureVerifier",
     "application_commands",
     "create_app",
     "describe",
     "new_client",
     "parse_command",
+    "parse_public_key",
     "register_commands",
 ]
 
@@ -60,6 +65,8 @@ _LAZY = {
     "MAX_RETRY_AFTER_S": "_discord_api",
     "new_client": "_discord_api",
     "register_commands": "_discord_api",
+    "SignatureVerifier": "_verify",
+    "parse_public_key": "_verify",
 }
 
 

@@ -4,8 +4,8 @@ Three paths, by what the registry says of the command:
 
 * ``slow`` (may call the LLM): claimed with the deferral as its stored
   response, acknowledged with "thinking…", run in the background;
-* ``pure`` (changes nothing): run first, then claimed together with its
-  answer in one statement;
+* ``pure`` (changes nothing): run and answered without the database (a reply
+  with buttons is claimed with its choices, in one statement);
 * otherwise: claimed, run, and the answer stored for redeliveries.
 """
 
@@ -97,22 +97,22 @@ class SlashCommands:
         return Handled(deferral, spec.name, "deferred")
 
     async def _pure(self, ctx: InteractionContext, spec: CommandSpec, options: Any) -> Handled:
-        """Run first, then claim with the response: one statement instead of two.
+        """Run and answer with no database round trip: a pure command changes nothing.
 
-        Safe because a pure command changes nothing: when a redelivery races
-        this one, both compute, one claim wins, and both answer with its result.
+        Its answer is not recorded: Discord does not redeliver an interaction it
+        got an answer to, and a repeat (a retry after a lost answer) just runs
+        again, harmlessly. A reply with buttons is claimed with their choices
+        (any instance may serve the click), and one with a file like any command.
         """
         ran = await self.runner.command(ctx, spec, options)
         if ran.files:  # claimed like any command, then sent as a follow-up
             replayed = await self.claims.claim(ctx, kind="command", command=spec.name)
             return replayed if replayed is not None else await self._with_files(ctx, spec, ran)
         response = render.respond(ran.data)
+        meta = choices_meta(ran.reply)
+        if meta is None:
+            return Handled(response, spec.name, ran.outcome)
         replayed = await self.claims.claim(
-            ctx,
-            kind="command",
-            command=spec.name,
-            response=response,
-            meta=choices_meta(ran.reply),
-            finished=True,
+            ctx, kind="command", command=spec.name, response=response, meta=meta, finished=True
         )
         return replayed if replayed is not None else Handled(response, spec.name, ran.outcome)
