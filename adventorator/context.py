@@ -168,6 +168,8 @@ class AppContext:
         if self._listener is not None:
             await self._listener.stop()
             self._listener = None
+        if self._llm is not None:
+            await self._llm.aclose()
         if self._database is not None:
             await self._database.dispose()
         self._database = None

@@ -2,15 +2,16 @@
 
     .venv/bin/python bench/concurrency.py [--requests 300] [--llm-delay 1.0]
         [--server process|thread] [--workers 1]
-        [--admin-url postgresql://root@127.0.0.1:5432/test]
+        [--admin-url postgresql://root@127.0.0.1:5432/test] [--py-spy FILE]
 
 The webhook runs on a scratch Postgres database with a fake OpenAI server on
 loopback (every reply delayed ``--llm-delay`` seconds, answering the schema it
 is asked for) and a fake Discord API recording follow-ups. By default it is a
 real ``adv serve`` process, so it does not share this process's interpreter
 with the load generator and the fakes, and a sampler scrapes its ``/metrics``
-pool gauge every 20 ms for the peak checked-out count; ``--server thread``
-serves ``create_app`` in a thread here instead and reads
+pool gauge every 100 ms for the peak checked-out count (a scrape costs the
+server about 1.3 ms of CPU, counted in its figure: every 20 ms was a tenth of
+it); ``--server thread`` serves ``create_app`` in a thread here instead and reads
 ``Database.pool_status()`` every millisecond. With ``--workers 2`` each
 worker has its own pool, and a scrape reaches one of them: the peak is the
 highest any one worker showed. All N signed ``/do`` interactions are sent at
@@ -35,6 +36,8 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -82,7 +85,7 @@ class RunResult:
 class MetricsSampler(threading.Thread):
     """Scrapes ``/metrics`` of a server in another process for the pool gauges."""
 
-    def __init__(self, base_url: str, interval: float = 0.02) -> None:
+    def __init__(self, base_url: str, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.url = f"{base_url}/metrics"
         self.interval = interval
@@ -209,6 +212,7 @@ async def one_run(
         clients = load_clients(args.requests)
         server_pid = server.process.pid if args.server == "process" else None
         cpu_before = tree_cpu_seconds(server_pid) if server_pid else None
+        profiler = _start_profiler(args.py_spy, server_pid) if args.py_spy and pool[1] else None
         started = time.monotonic()
 
         async def send(n: int) -> bool:
@@ -234,6 +238,9 @@ async def one_run(
                 discord_api.wait_for, args.requests, where=results_filter, timeout=args.wait
             )
         cpu_after = tree_cpu_seconds(server_pid) if server_pid else None
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(30)
         sampler.stop.set()
         sampler.join()
         delivered = [
@@ -259,6 +266,14 @@ async def one_run(
         server.stop()
         llm.stop()
         discord_api.stop()
+
+
+def _start_profiler(out: str, pid: int | None) -> subprocess.Popen[bytes]:
+    """py-spy recording the server during the burst: collapsed stacks, on-CPU samples only."""
+    if pid is None:
+        raise SystemExit("--py-spy needs --server process")
+    command = ["py-spy", "record", "--pid", str(pid), "--rate", "200", "--format", "raw"]
+    return subprocess.Popen([*command, "--nonblocking", "--output", out])
 
 
 def report(results: list[RunResult], args: argparse.Namespace) -> None:
@@ -357,6 +372,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--workers", type=int, default=1, help="`adv serve --workers` (with --server process)"
+    )
+    parser.add_argument(
+        "--py-spy",
+        metavar="FILE",
+        help="record the server (default pool) with py-spy during the burst, collapsed stacks",
     )
     args = parser.parse_args()
     with scratch_database(args.admin_url) as url:

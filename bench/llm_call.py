@@ -8,8 +8,8 @@ sequential calls. In each of ``--rounds`` rounds every contender runs once,
 in a rotated order, after one warm-up round; the median per call is printed:
 
 * the floor: the request body POSTed with httpx and the reply validated with
-  pydantic;
-* ``LLMClient`` on the fast path (``llm/_openai_http.py``: one httpx POST with the
+  pydantic; and the same POST with aiohttp, the fast path's client;
+* ``LLMClient`` on the fast path (``llm/_openai_http.py``: one aiohttp POST with the
   SDK's failure classes), and on litellm (``fast_path=False``), both with retries,
   bounds, metrics and validation;
 * the openai SDK alone, ``post(..., cast_to=object)`` and ``chat.completions.create``,
@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TARGET = 2.0
+FAST = "LLMClient, fast path (aiohttp transport)"
 MESSAGES = [
     {"role": "system", "content": "You are the narrator of a D&D 5e game."},
     {"role": "user", "content": "<player_action>I sneak past the guard</player_action>"},
@@ -60,8 +61,9 @@ async def cpu_per_call(calls: int, call: Call) -> float:
     return 1000 * (time.process_time() - started) / calls
 
 
-async def contenders(base_url: str) -> dict[str, Call]:
-    """The calls to compare, by name; the floor first."""
+async def contenders(base_url: str) -> tuple[dict[str, Call], Callable[[], Awaitable[None]]]:
+    """The calls to compare, by name, the floor first; and what closes their clients."""
+    import aiohttp
     import httpx
     import openai
 
@@ -80,6 +82,7 @@ async def contenders(base_url: str) -> dict[str, Call]:
         },
     }
     http = httpx.AsyncClient(base_url=base_url, timeout=10)
+    session = aiohttp.ClientSession()
     sdk = openai.AsyncOpenAI(base_url=base_url, api_key="bench-key", max_retries=0)
     clients = {
         fast: LLMClient(
@@ -98,6 +101,11 @@ async def contenders(base_url: str) -> dict[str, Call]:
         reply = await http.post("/chat/completions", json=body)
         NarratorProposal.model_validate_json(reply.json()["choices"][0]["message"]["content"])
 
+    async def aiohttp_floor() -> None:
+        async with session.post(f"{base_url}/chat/completions", json=body) as reply:
+            content = json.loads(await reply.read())["choices"][0]["message"]["content"]
+        NarratorProposal.model_validate_json(content)
+
     def through(client: LLMClient) -> Call:
         async def call() -> None:
             await client.complete_structured(MESSAGES, NarratorProposal, name="narrator_proposal")
@@ -112,18 +120,25 @@ async def contenders(base_url: str) -> dict[str, Call]:
         reply = await sdk.chat.completions.create(**body)
         NarratorProposal.model_validate_json(reply.choices[0].message.content or "")
 
+    async def close() -> None:
+        await http.aclose()
+        await session.close()
+        for client in clients.values():
+            await client.aclose()
+
     return {
         "plain httpx POST + pydantic (floor)": floor,
-        "LLMClient, fast path (httpx transport)": through(clients[True]),
+        "plain aiohttp POST + pydantic": aiohttp_floor,
+        FAST: through(clients[True]),
         "LLMClient, litellm": through(clients[False]),
         "openai SDK post(cast_to=object) alone": sdk_post,
         "openai SDK chat.completions.create alone": sdk_create,
-    }
+    }, close
 
 
 async def measure(base_url: str, calls: int, rounds: int) -> dict[str, float]:
     """Median milliseconds of CPU per call, by contender, over alternating rounds."""
-    calls_by_name = await contenders(base_url)
+    calls_by_name, close = await contenders(base_url)
     names = list(calls_by_name)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for name in names:  # warm-up round
@@ -132,6 +147,7 @@ async def measure(base_url: str, calls: int, rounds: int) -> dict[str, float]:
         order = names[round_ % len(names) :] + names[: round_ % len(names)]
         for name in order:
             samples[name].append(await cpu_per_call(calls, calls_by_name[name]))
+    await close()
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
@@ -160,7 +176,7 @@ def main() -> None:
     floor = next(iter(medians.values()))
     for name, value in medians.items():
         print(f"  {value:6.2f} ms  {value / floor:5.2f}x  {name}")
-    fast = medians["LLMClient, fast path (httpx transport)"] / floor
+    fast = medians[FAST] / floor
     verdict = "met" if fast <= TARGET else "NOT met"
     print(f"fast path / floor = {fast:.2f}x (target <= {TARGET:g}x: {verdict})")
 

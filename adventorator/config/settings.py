@@ -155,7 +155,14 @@ class Settings(BaseSettings):
     llm_fast_path: bool = Field(
         default=True,
         validation_alias=_env("ADVENTORATOR_LLM_FAST_PATH"),
-        description="openai/<model> with an API base calls the openai SDK directly, not litellm.",
+        description="openai/<model> with an API base is one plain HTTP POST, not a litellm call.",
+    )
+    llm_max_connections: int = Field(
+        default=512,
+        ge=1,
+        le=10_000,
+        validation_alias=_env("ADVENTORATOR_LLM_MAX_CONNECTIONS"),
+        description="Model requests open at once per process on the fast path; more wait.",
     )
     planner_confidence_threshold: float = Field(
         default=0.75,

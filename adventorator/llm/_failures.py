@@ -23,7 +23,7 @@ class ClientConfigError(Exception):
 
 
 class ConnectionFailed(Exception):
-    """A transport failure on the fast path, raised from httpx's error (the SDK's way)."""
+    """A transport failure on the fast path, raised from aiohttp's error (the SDK's way)."""
 
 
 class StatusError(Exception):

@@ -110,6 +110,9 @@ class LitellmTransport:
         await self.load()
         await asyncio.to_thread(self._mock_call)
 
+    async def aclose(self) -> None:
+        """Nothing to close: litellm keeps its own clients for the process."""
+
     def _mock_call(self) -> None:
         try:  # no request is sent: mock_response answers inside litellm
             self._loaded().completion(

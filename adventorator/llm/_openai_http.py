@@ -1,30 +1,35 @@
-"""The fast path: OpenAI-compatible endpoints with one plain httpx POST per attempt.
+"""The fast path: OpenAI-compatible endpoints with one plain aiohttp POST per attempt.
 
 For ``openai/<model>`` with an API base (vLLM, llama.cpp, Ollama's ``/v1``, LM
 Studio, gateways), litellm's per-call work (pricing lookups, logging tasks,
 request preparation in a thread pool) costs several times the HTTP request
 itself, and importing the official ``openai`` SDK costs more CPU than the rest
 of ``adv do`` (its package imports every API's types). So the request is what
-the SDK's ``post("/chat/completions", cast_to=object)`` sends, over httpx (a
-core dependency): the same JSON body, a bearer key (``OPENAI_API_KEY`` when
-none is configured, as the SDK reads it), redirects followed, the reply's JSON.
+the SDK's ``post("/chat/completions", cast_to=object)`` sends: the same JSON
+body, a bearer key (``OPENAI_API_KEY`` when none is configured, as the SDK reads
+it), redirects followed, a proxy from the environment (read once), the reply's JSON.
+
+It is sent with aiohttp (which litellm depends on), not httpx: under a burst of
+turns httpcore's pool compares every queued request with every connection on
+each request and response (a third of ``adv serve``'s CPU at 300 concurrent
+``/do``), where aiohttp's connector queues waiters in O(1). At most
+``max_connections`` requests are open at once (``ADVENTORATOR_LLM_MAX_CONNECTIONS``).
 
 Its failures are raised as the SDK raises them, for ``_failures.classify``:
 an HTTP error status as ``StatusError`` (status code, response headers for
-``Retry-After``), a transport failure as ``ConnectionFailed`` over httpx's own
-error (refused, closed, DNS), httpx's timeouts as they are, no key as
-``ClientConfigError`` before any request. One ``httpx.AsyncClient`` per
-transport (so per ``LLMClient``) keeps its connections alive between calls.
+``Retry-After``), a transport failure as ``ConnectionFailed`` over aiohttp's own
+error (refused, closed, DNS), timeouts as they are, no key as
+``ClientConfigError`` before any request. One ``aiohttp.ClientSession`` per
+transport and event loop keeps its connections alive between calls; ``aclose``
+closes it (``AppContext.aclose``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import importlib
+import json
 import os
 import sys
-import threading
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -33,12 +38,14 @@ from adventorator.llm._failures import ClientConfigError, ConnectionFailed, Stat
 from adventorator.llm._transport import ChatRequest, reply_content
 
 if TYPE_CHECKING:
-    import httpx
+    import aiohttp
 
-__all__ = ["OpenAIHTTPTransport", "is_fast_path_model"]
+__all__ = ["DEFAULT_MAX_CONNECTIONS", "OpenAIHTTPTransport", "is_fast_path_model"]
 
 PREFIX = "openai/"
-_FIRST_CALL_MODULES = ("h11", "httpcore._async.http11", "anyio._backends._asyncio")
+DEFAULT_MAX_CONNECTIONS = 512
+"""Open requests per process: above the turns one instance has in flight in a burst
+(300 in bench/concurrency.py), below the usual limit of 1,024 open files."""
 _NO_KEY = (
     "The api_key client option must be set either by passing api_key to the client "
     "or by setting the OPENAI_API_KEY environment variable"
@@ -55,19 +62,32 @@ class OpenAIHTTPTransport:
 
     name = "openai"
 
-    def __init__(self, *, model: str, api_base: str, api_key: str | None) -> None:
+    def __init__(
+        self,
+        *,
+        model: str,
+        api_base: str,
+        api_key: str | None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    ) -> None:
         self._model = model.removeprefix(PREFIX)
         self._url = api_base.rstrip("/") + "/chat/completions"
         self._api_key = api_key
-        self._client: httpx.AsyncClient | None = None
-        self._lock = threading.Lock()  # warm() builds it in a worker thread
+        self._max_connections = max_connections
+        self._proxy = _env_proxy(self._url)
+        self._session: aiohttp.ClientSession | None = None
+        self._session_loop: asyncio.AbstractEventLoop | None = None
 
-    def _http(self) -> httpx.AsyncClient:
-        """The shared client (its TLS context is built here, once)."""
-        with self._lock:
-            if self._client is None:
-                self._client = _import_httpx().AsyncClient(follow_redirects=True)
-            return self._client
+    def _http(self) -> aiohttp.ClientSession:
+        """This event loop's session (a session cannot move between loops)."""
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._session_loop is not loop:
+            aiohttp = _import_aiohttp()
+            connector = aiohttp.TCPConnector(limit=self._max_connections)
+            # Not trust_env: that reads ~/.netrc and the proxy variables on every request.
+            self._session = aiohttp.ClientSession(connector=connector, proxy=self._proxy)
+            self._session_loop = loop
+        return self._session
 
     def _headers(self) -> dict[str, str]:
         key = self._api_key or os.environ.get("OPENAI_API_KEY")
@@ -76,52 +96,73 @@ class OpenAIHTTPTransport:
         return {"Authorization": f"Bearer {key}", "Accept": "application/json"}
 
     async def load(self) -> None:
-        """Import httpx in a worker thread the first time."""
-        if self._client is None and "httpx" not in sys.modules:
-            await asyncio.to_thread(_import_httpx)
+        """Import aiohttp in a worker thread the first time."""
+        if "aiohttp" not in sys.modules:
+            await asyncio.to_thread(_import_aiohttp)
 
     async def warm(self) -> None:
-        """Build the client and import what a first request imports lazily."""
+        """Import aiohttp and build the session (its TLS context comes with the import)."""
         await self.load()
-        await asyncio.to_thread(self._http)
-        await asyncio.to_thread(_import_first_call_modules)
+        self._http()
+
+    async def aclose(self) -> None:
+        """Close the session and its connections; a later call opens a new one."""
+        session, self._session = self._session, None
+        if session is not None and not session.closed and self._session_loop is _running_loop():
+            await session.close()
 
     async def complete(self, request: ChatRequest, *, request_timeout: float) -> str | None:
         headers = self._headers()
-        httpx = _import_httpx()
+        aiohttp = _import_aiohttp()
         try:
-            response = await self._http().post(
+            async with self._http().post(
                 self._url,
                 json=request.body(self._model),
                 headers=headers,
-                timeout=request_timeout,
-            )
-        except httpx.TimeoutException:
-            raise  # classified as a timeout by its name
-        except httpx.TransportError as error:
+                timeout=aiohttp.ClientTimeout(total=request_timeout),
+            ) as response:
+                payload = await response.read()
+        except TimeoutError:
+            raise  # classified as a timeout by its name (aiohttp's own subclass it)
+        except aiohttp.ClientError as error:
             raise ConnectionFailed("connection error") from error
-        if response.is_error:
-            raise StatusError(response.status_code, response)
-        return reply_content(_json_or_none(response))
+        if response.status >= 400:
+            raise StatusError(response.status, response)
+        return reply_content(_json_or_none(response.headers.get("content-type"), payload))
 
 
-def _json_or_none(response: httpx.Response) -> Any:
+def _json_or_none(content_type: str | None, payload: bytes) -> Any:
     """The JSON reply; a reply of another type has no content (the SDK returns its text)."""
-    if "json" not in response.headers.get("content-type", "application/json"):
+    if "json" not in (content_type or "application/json"):
         return None
-    return response.json()
+    return json.loads(payload)
 
 
-def _import_httpx() -> ModuleType:
+def _env_proxy(url: str) -> str | None:
+    """The proxy ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` name for ``url``, unless ``NO_PROXY``
+    exempts its host: what httpx and the openai SDK read from the environment."""
+    import urllib.parse
+    import urllib.request  # here: aiohttp's own imports cover it, a bare import of us does not
+
+    parts = urllib.parse.urlsplit(url)
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass(parts.netloc):
+        return None
+    return proxy
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
-        import httpx
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _import_aiohttp() -> ModuleType:
+    try:
+        import aiohttp
     except ImportError as error:
-        raise LLMError("the LLM fast path needs httpx: pip install httpx") from error
-    return httpx
-
-
-def _import_first_call_modules() -> None:
-    """Modules httpx's stack imports lazily during the first request."""
-    for name in _FIRST_CALL_MODULES:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
+        message = "the LLM fast path needs aiohttp: pip install 'adventorator[llm]'"
+        raise LLMError(message) from error
+    return aiohttp

@@ -1,4 +1,4 @@
-"""What one attempt sends, and the two ways of sending it (litellm, or the openai SDK).
+"""What one attempt sends, and the two ways of sending it (litellm, or the fast path).
 
 ``LLMClient`` owns the retries, the deadline, the bounds and the metrics; a
 transport only turns one ``ChatRequest`` into the reply's content (or raises
@@ -41,7 +41,7 @@ class Transport(Protocol):
 
     ``load`` (before a request's first attempt, outside its deadline) does the
     slow imports in a worker thread; ``warm`` (``LLMClient.preload``) all the
-    one-time work of a first call.
+    one-time work of a first call; ``aclose`` closes what it keeps open.
     """
 
     name: str
@@ -51,6 +51,8 @@ class Transport(Protocol):
     async def warm(self) -> None: ...
 
     async def complete(self, request: ChatRequest, *, request_timeout: float) -> str | None: ...
+
+    async def aclose(self) -> None: ...
 
 
 def reply_content(response: Any) -> str | None:

@@ -1,7 +1,7 @@
 """``LLMClient``: chat completions, bounded, retried and mapped to ``LLMError``.
 
 Requests go through a transport: litellm for every provider, or, for
-``openai/<model>`` with an API base, the fast path: one plain httpx POST, as
+``openai/<model>`` with an API base, the fast path: one plain aiohttp POST, as
 the ``openai`` SDK would send it (``_openai_http``; ``fast_path=False`` or
 ``ADVENTORATOR_LLM_FAST_PATH=false`` turns it off). Both send the same body and fail the same ways.
 
@@ -29,7 +29,7 @@ asked, and a reply over ``LLM_REPLY_CHARS`` is refused before it is parsed.
 Each attempt is logged on ``adventorator.llm`` (name, model, attempt, outcome,
 latency; never the prompt or the API key) and counted in an ``LLMStats``.
 One event loop per process is assumed: litellm keeps HTTP clients per loop,
-and the fast path one ``httpx.AsyncClient`` per client.
+and the fast path one ``aiohttp.ClientSession`` per client (``aclose`` closes it).
 """
 
 from __future__ import annotations
@@ -46,7 +46,11 @@ from adventorator.errors import LLMError
 from adventorator.limits import LLM_REPLY_CHARS, LLM_REPLY_TOKENS
 from adventorator.llm._failures import Failure, classify
 from adventorator.llm._litellm import LitellmTransport
-from adventorator.llm._openai_http import OpenAIHTTPTransport, is_fast_path_model
+from adventorator.llm._openai_http import (
+    DEFAULT_MAX_CONNECTIONS,
+    OpenAIHTTPTransport,
+    is_fast_path_model,
+)
 from adventorator.llm._structured import (
     InvalidOutputError,
     parse_structured,
@@ -93,6 +97,7 @@ class LLMClient:
         max_retries: int = 1,
         max_prompt_tokens: int = 4096,
         fast_path: bool = True,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         stats: LLMStats | None = None,
         on_call: Callable[[CallRecord], None] | None = None,
     ) -> None:
@@ -111,7 +116,9 @@ class LLMClient:
         self._on_call = on_call
         self._transport: Transport
         if fast_path and api_base and is_fast_path_model(model, api_base):
-            self._transport = OpenAIHTTPTransport(model=model, api_base=api_base, api_key=api_key)
+            self._transport = OpenAIHTTPTransport(
+                model=model, api_base=api_base, api_key=api_key, max_connections=max_connections
+            )
         else:
             self._transport = LitellmTransport(model=model, api_base=api_base, api_key=api_key)
 
@@ -136,6 +143,7 @@ class LLMClient:
             max_retries=settings.llm_max_retries,
             max_prompt_tokens=settings.llm_max_prompt_tokens,
             fast_path=settings.llm_fast_path,
+            max_connections=settings.llm_max_connections,
             stats=stats,
             on_call=on_call,
         )
@@ -164,13 +172,17 @@ class LLMClient:
         """Do the first call's one-time work in worker threads now, off the event loop.
 
         The transport's imports and client (litellm: about 3 s and a mocked
-        call; the fast path: httpx, its TLS context and lazily imported modules) and
+        call; the fast path: aiohttp, its TLS context and the session) and
         the model's tokenizer (0.1-0.7 s) would otherwise run on the event loop
         during the first requests: about 220 ms of CPU through litellm, 60 ms
         on the fast path, where 17 ms and 5 ms are left after ``preload``.
         """
         await self._transport.warm()
         await asyncio.to_thread(count_tokens, [{"role": "user", "content": "-"}], model=self.model)
+
+    async def aclose(self) -> None:
+        """Close the transport's connections (a later call opens new ones)."""
+        await self._transport.aclose()
 
     async def complete_text(
         self,

@@ -7,7 +7,7 @@ every test in this directory).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -23,13 +23,19 @@ __all__ = ["fake_llm", "network_guard"]
 
 @pytest.fixture(params=TRANSPORTS)
 def transport(request: pytest.FixtureRequest) -> str:
-    """Each client test runs on both paths: the openai SDK fast path and litellm."""
+    """Each client test runs on both paths: the fast path and litellm."""
     return str(request.param)
 
 
 @pytest.fixture
-def make_client(fake_llm: FakeLLMServer, transport: str) -> Callable[..., LLMClient]:
-    """A client for the fake server on ``transport``, with its own stats; overrides allowed."""
+async def make_client(
+    fake_llm: FakeLLMServer, transport: str
+) -> AsyncIterator[Callable[..., LLMClient]]:
+    """A client for the fake server on ``transport``, with its own stats; overrides allowed.
+
+    The clients are closed after the test, as ``AppContext.aclose`` closes its own.
+    """
+    made: list[LLMClient] = []
 
     def make(**overrides: Any) -> LLMClient:
         options: dict[str, Any] = {
@@ -45,6 +51,9 @@ def make_client(fake_llm: FakeLLMServer, transport: str) -> Callable[..., LLMCli
         options.update(overrides)
         client = LLMClient(**options)
         assert client.transport == transport
+        made.append(client)
         return client
 
-    return make
+    yield make
+    for client in made:
+        await client.aclose()

@@ -1,0 +1,96 @@
+"""The fast path's HTTP client: proxies from the environment, one session per loop, closing.
+
+Real requests to the fake OpenAI server on loopback; the server stands in for a
+proxy too (a proxied request arrives with the absolute URL in its request line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from adventorator.errors import LLMError
+from adventorator.llm import LLMClient, LLMStats
+from tests.fakes.openai_server import FakeLLMServer, free_port
+from tests.llm.helpers import MODEL, TEST_KEY
+
+MESSAGES = [{"role": "user", "content": "hello"}]
+_PROXY_NAMES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+PROXY_VARIABLES = [*_PROXY_NAMES, *(name.lower() for name in _PROXY_NAMES)]
+
+MakeFastClient = Callable[[str], LLMClient]
+
+
+@pytest.fixture
+async def fast_client(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[MakeFastClient]:
+    """``fast_client(api_base)``: a fast-path client, closed after the test; no proxy set."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    made: list[LLMClient] = []
+
+    def make(api_base: str) -> LLMClient:
+        client = LLMClient(
+            model=MODEL, api_base=api_base, api_key=TEST_KEY, max_retries=0, stats=LLMStats()
+        )
+        assert client.transport == "openai"
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await client.aclose()
+
+
+async def test_a_proxy_from_the_environment_carries_the_request(
+    fast_client: MakeFastClient, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_llm.reply_text("hi")
+    monkeypatch.setenv("HTTP_PROXY", fake_llm.base_url.removesuffix("/v1"))
+    client = fast_client("http://model.invalid:9/v1")
+
+    # The fake answers an absolute request line with its 404: the proxy got the request.
+    with pytest.raises(LLMError, match="HTTP 404"):
+        await client.complete_text(MESSAGES)
+
+    assert [r.path for r in fake_llm.requests] == ["http://model.invalid:9/v1/chat/completions"]
+
+
+@pytest.mark.parametrize("no_proxy", ["127.0.0.1", "localhost,127.0.0.1", "*"])
+async def test_no_proxy_sends_the_request_directly(
+    fast_client: MakeFastClient,
+    fake_llm: FakeLLMServer,
+    monkeypatch: pytest.MonkeyPatch,
+    no_proxy: str,
+) -> None:
+    fake_llm.reply_text("hi")
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # nothing listens
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+
+    assert await fast_client(fake_llm.base_url).complete_text(MESSAGES) == "hi"
+
+
+async def test_an_unreachable_proxy_is_a_connection_failure(
+    fast_client: MakeFastClient, fake_llm: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")
+
+    with pytest.raises(LLMError, match="connection refused"):
+        await fast_client(fake_llm.base_url).complete_text(MESSAGES)
+
+    assert fake_llm.requests == []
+
+
+async def test_a_closed_client_opens_a_new_session_for_the_next_call(
+    fast_client: MakeFastClient, fake_llm: FakeLLMServer
+) -> None:
+    fake_llm.reply_text("one")
+    fake_llm.reply_text("two")
+    client = fast_client(fake_llm.base_url)
+
+    assert await client.complete_text(MESSAGES) == "one"
+    await client.aclose()
+    await client.aclose()  # twice is harmless
+    assert await client.complete_text(MESSAGES) == "two"
+
+    assert len(fake_llm.requests) == 2
