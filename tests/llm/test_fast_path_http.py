@@ -1,4 +1,4 @@
-"""The fast path's HTTP client: proxies from the environment, one session per loop, closing.
+"""The fast path's HTTP client: proxies from the environment, the connection cap, closing.
 
 Real requests to the fake OpenAI server on loopback; the server stands in for a
 proxy too (a proxied request arrives with the absolute URL in its request line).
@@ -6,13 +6,16 @@ proxy too (a proxied request arrives with the absolute URL in its request line).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 
-from adventorator.errors import LLMError
+from adventorator.config import load_settings
+from adventorator.errors import ConfigError, LLMError
 from adventorator.llm import LLMClient, LLMStats
-from tests.fakes.openai_server import FakeLLMServer, free_port
+from tests.fakes.openai_server import ContentReply, DelayReply, FakeLLMServer, free_port
 from tests.llm.helpers import MODEL, TEST_KEY
 
 MESSAGES = [{"role": "user", "content": "hello"}]
@@ -94,3 +97,29 @@ async def test_a_closed_client_opens_a_new_session_for_the_next_call(
     assert await client.complete_text(MESSAGES) == "two"
 
     assert len(fake_llm.requests) == 2
+
+
+@pytest.mark.parametrize("cap", [1, 3])
+async def test_at_most_max_connections_requests_are_open_at_once(
+    fake_llm: FakeLLMServer, cap: int
+) -> None:
+    fake_llm.set_default(DelayReply(0.05, then=ContentReply("hi")))
+    client = LLMClient(
+        model=MODEL, api_base=fake_llm.base_url, api_key=TEST_KEY, max_connections=cap
+    )
+    try:
+        replies = await asyncio.gather(*(client.complete_text(MESSAGES) for _ in range(8)))
+    finally:
+        await client.aclose()
+
+    assert replies == ["hi"] * 8
+    assert fake_llm.peak_in_flight == cap  # the rest waited for a connection
+
+
+def test_the_cap_is_a_setting(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADVENTORATOR_LLM_MAX_CONNECTIONS", "7")
+
+    assert load_settings().llm_max_connections == 7
+    monkeypatch.setenv("ADVENTORATOR_LLM_MAX_CONNECTIONS", "0")
+    with pytest.raises(ConfigError, match="LLM_MAX_CONNECTIONS"):
+        load_settings()
