@@ -28,6 +28,7 @@ TRANSCRIPT_LINE_CHARS = 4_000  # one stored transcript line (model output is cut
 # What the model may return (the narrator and the planner) ------------------------
 LLM_REPLY_TOKENS = 2_048  # max_tokens asked per call: a plan may carry a whole sheet (~700)
 LLM_REPLY_CHARS = 16_000  # a reply longer than this is refused unparsed (no repair request)
+LLM_REPLY_BYTES = 1_048_576  # a fast-path HTTP body: read no further (the content, escaped, fits)
 PROPOSAL_REASON_CHARS = 300  # the narrator's one-sentence reason, as stored and shown
 PROPOSAL_NAME_CHARS = 40  # an action, ability, skill or command name echoed back from the model
 PLAN_LABEL_CHARS = 100  # one planner choice's label (Discord shows at most 100 characters)

@@ -34,6 +34,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from adventorator.errors import LLMError
+from adventorator.limits import LLM_REPLY_BYTES
 from adventorator.llm._failures import ClientConfigError, ConnectionFailed, StatusError
 from adventorator.llm._transport import ChatRequest, reply_content
 
@@ -121,7 +122,7 @@ class OpenAIHTTPTransport:
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=request_timeout),
             ) as response:
-                payload = await response.read()
+                payload = await _bounded_body(response)
         except TimeoutError:
             raise  # classified as a timeout by its name (aiohttp's own subclass it)
         except aiohttp.ClientError as error:
@@ -129,6 +130,24 @@ class OpenAIHTTPTransport:
         if response.status >= 400:
             raise StatusError(response.status, response)
         return reply_content(_json_or_none(response.headers.get("content-type"), payload))
+
+
+async def _bounded_body(response: aiohttp.ClientResponse) -> bytes:
+    """The body, read no further than ``LLM_REPLY_BYTES``: a runaway server costs no memory."""
+    if (response.content_length or 0) > LLM_REPLY_BYTES:
+        raise _too_large()
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(65_536):
+        body += chunk
+        if len(body) > LLM_REPLY_BYTES:
+            raise _too_large()
+    return bytes(body)
+
+
+def _too_large() -> LLMError:
+    return LLMError(
+        f"the model returned invalid output: the reply was over {LLM_REPLY_BYTES:,} bytes"
+    )
 
 
 def _json_or_none(content_type: str | None, payload: bytes) -> Any:

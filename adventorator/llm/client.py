@@ -284,7 +284,7 @@ class LLMClient:
                     self._transport.complete(request, request_timeout=attempt_timeout),
                     attempt_timeout,
                 )
-            except LLMError:  # the transport's library is not installed
+            except LLMError:  # the transport refused: no library, or a reply body over its bound
                 raise
             except Exception as error:  # every litellm/openai/transport error and timeouts
                 failure = classify(error, timeout=attempt_timeout)

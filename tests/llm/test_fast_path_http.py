@@ -14,6 +14,7 @@ import pytest
 
 from adventorator.config import load_settings
 from adventorator.errors import ConfigError, LLMError
+from adventorator.limits import LLM_REPLY_BYTES
 from adventorator.llm import LLMClient, LLMStats
 from tests.fakes.openai_server import ContentReply, DelayReply, FakeLLMServer, free_port
 from tests.llm.helpers import MODEL, TEST_KEY
@@ -34,7 +35,7 @@ async def fast_client(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[MakeFast
 
     def make(api_base: str) -> LLMClient:
         client = LLMClient(
-            model=MODEL, api_base=api_base, api_key=TEST_KEY, max_retries=0, stats=LLMStats()
+            model=MODEL, api_base=api_base, api_key=TEST_KEY, max_retries=1, stats=LLMStats()
         )
         assert client.transport == "openai"
         made.append(client)
@@ -123,3 +124,24 @@ def test_the_cap_is_a_setting(isolated_env: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("ADVENTORATOR_LLM_MAX_CONNECTIONS", "0")
     with pytest.raises(ConfigError, match="LLM_MAX_CONNECTIONS"):
         load_settings()
+
+
+@pytest.mark.parametrize("size", [LLM_REPLY_BYTES, 5 * LLM_REPLY_BYTES])
+async def test_a_reply_body_over_the_bound_is_not_read_on(
+    fast_client: MakeFastClient, fake_llm: FakeLLMServer, size: int
+) -> None:
+    fake_llm.reply_text("x" * size)  # the JSON envelope takes the body over the bound
+
+    with pytest.raises(LLMError, match=r"invalid output: the reply was over 1,048,576 bytes"):
+        await fast_client(fake_llm.base_url).complete_text(MESSAGES)
+
+    assert len(fake_llm.requests) == 1  # refused, not retried
+
+
+async def test_a_reply_just_under_the_body_bound_meets_the_character_bound(
+    fast_client: MakeFastClient, fake_llm: FakeLLMServer
+) -> None:
+    fake_llm.reply_text("x" * (LLM_REPLY_BYTES - 1_000))
+
+    with pytest.raises(LLMError, match=r"the reply was 1,047,576 characters"):
+        await fast_client(fake_llm.base_url).complete_text(MESSAGES)
