@@ -13,6 +13,7 @@ from typing import Any
 from adventorator.commands._types import Invocation, Reply
 from adventorator.errors import InputError
 from adventorator.rules import dice
+from adventorator.rules.condition_immunity import immune_to
 from adventorator.rules.conditions import ALSO_GAINED, Condition
 from adventorator.rules.hp import AMOUNT_LIMIT, HitPointState, HpChange, HpEvent
 from adventorator.services.play_state import PlayChange
@@ -138,14 +139,18 @@ def with_hp_change(sheet: CharacterSheet, change: HpChange) -> CharacterSheet:
     """The sheet with the new hit points, and the conditions that go with them.
 
     SRD Unconscious: dropping to 0 HP makes a creature unconscious, and it falls
-    prone (rules.conditions.ALSO_GAINED); regaining hit points wakes it, and it
-    stays prone until it stands up.
+    prone (rules.conditions.ALSO_GAINED), unless it is immune to a condition (an
+    ooze that cannot be knocked prone stays upright); regaining hit points wakes
+    it, and it stays prone until it stands up.
     """
     updated = sheet.with_hit_points(change.after)
     names = [c.value for c in sheet.conditions]
     if change.after.unconscious and not change.before.unconscious:
-        gained = {Condition.UNCONSCIOUS, *ALSO_GAINED[Condition.UNCONSCIOUS]}
-        names += [c.value for c in sorted(gained) if c.value not in names]
+        gained = [
+            c.value for c in sorted({Condition.UNCONSCIOUS, *ALSO_GAINED[Condition.UNCONSCIOUS]})
+        ]
+        barred = immune_to(gained, [c.value for c in sheet.condition_immunities])
+        names += [name for name in gained if name not in names and name not in barred]
     elif change.before.current == 0 and change.after.current > 0:
         names = [n for n in names if n != Condition.UNCONSCIOUS.value]
     else:

@@ -73,6 +73,27 @@ def test_instant_death_and_dropping_to_zero(cli: Cli) -> None:
 
 
 @pytest.mark.parametrize(
+    ("immunities", "conditions"),
+    [
+        (["prone"], ["unconscious"]),  # an ooze that cannot be knocked prone stays upright
+        (["Prone", "poisoned"], ["unconscious"]),
+        (["poisoned"], ["prone", "unconscious"]),
+        (["prone", "unconscious"], []),
+    ],
+)
+def test_dropping_to_zero_gives_no_condition_the_creature_is_immune_to(
+    cli: Cli, immunities: list[str], conditions: list[str]
+) -> None:
+    create(cli, condition_immunities=immunities)
+
+    out = cli.json("damage", "wren", "35")
+
+    assert (out["after"]["current"], out["conditions"]) == (0, conditions)
+    [stored] = [row["sheet"] for row in cli.rows() if row["name"] == "Wren"]
+    assert stored.get("conditions", []) == conditions
+
+
+@pytest.mark.parametrize(
     ("seed_face", "successes", "failures", "current"),
     [
         # Death Saving Throws: 10+ succeeds, below fails, a 1 is two failures, a 20 is 1 HP.
