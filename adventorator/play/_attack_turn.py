@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from adventorator.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from adventorator.limits import TRANSCRIPT_LINE_CHARS
 from adventorator.llm.bounds import shorten
-from adventorator.play.narrator import TurnResult
+from adventorator.play.narrator import TurnResult, rejected_turn, rejection_entry
 from adventorator.services.transcripts import NewEntry
 
 if TYPE_CHECKING:
@@ -61,17 +61,8 @@ async def attack_turn(
     except _REFUSED as error:
         log.info("attack refused by the engine: %s", error)
         reason = str(error)
-        meta = {"proposal": proposal.model_dump(mode="json"), "reason": reason, **narrator.meta()}
-        [refused] = await record([NewEntry("system", f"Rejected: {reason}", meta, status="error")])
-        return TurnResult(
-            narration="",
-            check=None,
-            rejected=True,
-            reason=reason,
-            narrator=narrator.name,
-            notice=narrator.notice,
-            transcript_ids=(said, refused),
-        )
+        [refused] = await record([rejection_entry(proposal, narrator, reason)])
+        return rejected_turn(narrator, reason, (said, refused))
     told = await narrator.narrate_attack(player_text, attack, outcome)
     narration = shorten(told.replace("\x00", ""), TRANSCRIPT_LINE_CHARS)
     roll_line = outcome.text.splitlines()[0] if outcome.text else ""

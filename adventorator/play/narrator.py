@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,8 @@ __all__ = [
     "TurnResult",
     "ValidCheck",
     "bound_proposal",
+    "rejected_turn",
+    "rejection_entry",
     "run_orchestrator",
     "validate_proposal",
 ]
@@ -327,17 +330,24 @@ async def _rejected(
 ) -> TurnResult:
     """Record the player's line and why the proposal was refused; nothing is rolled."""
     log.info("proposal rejected: %s", reason)
-    meta = {"proposal": proposal.model_dump(mode="json"), "reason": reason, **narrator.meta()}
     ids_written = await transcripts.record(
-        [
-            NewEntry("player", player_text),
-            NewEntry("system", f"Rejected: {reason}", meta, status="error"),
-        ],
+        [NewEntry("player", player_text), rejection_entry(proposal, narrator, reason)],
         campaign_id=ids.campaign_id,
         scene_id=ids.scene_id,
         player_id=ids.player_id,
         character_id=character_id,
     )
+    return rejected_turn(narrator, reason, ids_written)
+
+
+def rejection_entry(proposal: NarratorProposal, narrator: Narrator, reason: str) -> NewEntry:
+    """The transcript line saying why a proposal was refused (the proposal kept in its meta)."""
+    meta = {"proposal": proposal.model_dump(mode="json"), "reason": reason, **narrator.meta()}
+    return NewEntry("system", f"Rejected: {reason}", meta, status="error")
+
+
+def rejected_turn(narrator: Narrator, reason: str, transcript_ids: Sequence[int]) -> TurnResult:
+    """A turn that rolled nothing: its proposal was refused for ``reason``."""
     return TurnResult(
         narration="",
         check=None,
@@ -345,7 +355,7 @@ async def _rejected(
         reason=reason,
         narrator=narrator.name,
         notice=narrator.notice,
-        transcript_ids=tuple(ids_written),
+        transcript_ids=tuple(transcript_ids),
     )
 
 

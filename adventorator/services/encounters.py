@@ -159,9 +159,9 @@ class EncounterService:
                 lines=_roll_lines(named),
             )
 
-        change = await self._write(campaign_id, scene_id, actor_id, plan, rng=rng)
-        self._characters.invalidate(campaign_id)
-        return change
+        return await self._write(
+            campaign_id, scene_id, actor_id, plan, rng=rng, sheets_changed=True
+        )
 
     async def roll(
         self,
@@ -234,9 +234,7 @@ class EncounterService:
                 )
             return Plan(removes=(combatant,), summary=f"{combatant.name} leaves the encounter")
 
-        change = await self._write(campaign_id, scene_id, actor_id, plan)
-        self._characters.invalidate(campaign_id)
-        return change
+        return await self._write(campaign_id, scene_id, actor_id, plan, sheets_changed=True)
 
     async def end(
         self, *, campaign_id: int, scene_id: int, actor_id: int, as_gm: bool = False
@@ -255,9 +253,7 @@ class EncounterService:
             created = tuple(c for c in view.combatants if c.created_here)
             return Plan(removes=created, summary=summary, end=True)
 
-        change = await self._write(campaign_id, scene_id, actor_id, plan)
-        self._characters.invalidate(campaign_id)
-        return change
+        return await self._write(campaign_id, scene_id, actor_id, plan, sheets_changed=True)
 
     async def add_effect(
         self,
@@ -304,9 +300,7 @@ class EncounterService:
                 summary=reads.effect_line(stored),
             )
 
-        change = await self._write(campaign_id, scene_id, actor_id, plan)
-        self._characters.invalidate(campaign_id)
-        return change
+        return await self._write(campaign_id, scene_id, actor_id, plan, sheets_changed=True)
 
     # --- the write loop ------------------------------------------------------------------
 
@@ -318,16 +312,25 @@ class EncounterService:
         plan: Callable[[AsyncSession, EncounterView], Awaitable[Plan]],
         *,
         rng: random.Random | None = None,
+        sheets_changed: bool = False,
     ) -> EncounterChange:
-        """Read, plan, claim, apply; a lost claim plans again from a fresh read."""
+        """Read, plan, claim, apply; a lost claim plans again from a fresh read.
+
+        ``sheets_changed``: the plan changes or creates sheets, so the campaign's cached
+        characters are dropped once it is saved.
+        """
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 async with self._database.session_scope() as session:
                     view = await reads.require_active(session, scene_id)
                     planned = await plan(session, view)
-                    return await writes.apply(session, view, planned, actor_id, rng or _RNG)
+                    change = await writes.apply(session, view, planned, actor_id, rng or _RNG)
             except LostRace:
                 await back_off(attempt)
+                continue
+            if sheets_changed:
+                self._characters.invalidate(campaign_id)
+            return change
         raise ConflictError("the encounter changed too often while saving this; try again")
 
     async def _turn(

@@ -28,7 +28,7 @@ async def test_a_5_mb_narration_is_refused_and_the_offline_narrator_answers(
 
     turn = data(reply)
     assert turn["narrator"] == "offline"
-    assert "the reply was 5,0" in turn["notice"]
+    assert "the reply was over 1,048,576 bytes" in turn["notice"]  # read no further
     assert len(fake_llm.requests) == 2  # no repair request for the runaway reply
     assert all(r.body["max_tokens"] == LLM_REPLY_TOKENS for r in fake_llm.requests)
     assert len(reply.text) < 2_000
@@ -96,7 +96,7 @@ async def test_a_5_mb_plan_is_refused_and_the_offline_planner_answers(
 
     result = data(reply)
     assert (result["status"], result["planner"]) == ("executed", "offline")
-    assert "over the limit" in result["notice"]
+    assert "the reply was over 1,048,576 bytes" in result["notice"]
     assert len(fake_llm.requests) == 1
 
 
