@@ -41,7 +41,7 @@ from adventorator.llm._transport import ChatRequest, reply_content
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["DEFAULT_MAX_CONNECTIONS", "OpenAIHTTPTransport", "is_fast_path_model"]
+__all__ = ["DEFAULT_MAX_CONNECTIONS", "OpenAIHTTPTransport", "ReplyTooLarge", "is_fast_path_model"]
 
 PREFIX = "openai/"
 DEFAULT_MAX_CONNECTIONS = 512
@@ -144,8 +144,12 @@ async def _bounded_body(response: aiohttp.ClientResponse) -> bytes:
     return bytes(body)
 
 
-def _too_large() -> LLMError:
-    return LLMError(
+class ReplyTooLarge(LLMError):
+    """A reply body over ``LLM_REPLY_BYTES``: invalid output, not worth a retry or a repair."""
+
+
+def _too_large() -> ReplyTooLarge:
+    return ReplyTooLarge(
         f"the model returned invalid output: the reply was over {LLM_REPLY_BYTES:,} bytes"
     )
 

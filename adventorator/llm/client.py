@@ -49,6 +49,7 @@ from adventorator.llm._litellm import LitellmTransport
 from adventorator.llm._openai_http import (
     DEFAULT_MAX_CONNECTIONS,
     OpenAIHTTPTransport,
+    ReplyTooLarge,
     is_fast_path_model,
 )
 from adventorator.llm._structured import (
@@ -284,7 +285,9 @@ class LLMClient:
                     self._transport.complete(request, request_timeout=attempt_timeout),
                     attempt_timeout,
                 )
-            except LLMError:  # the transport refused: no library, or a reply body over its bound
+            except LLMError as error:  # the transport refused: no library, or a reply too large
+                if isinstance(error, ReplyTooLarge):
+                    self.stats.count_invalid_output()
                 raise
             except Exception as error:  # every litellm/openai/transport error and timeouts
                 failure = classify(error, timeout=attempt_timeout)
