@@ -48,6 +48,7 @@ _CONNECTION_CLASSES = frozenset(
         "ReadError",
     }
 )
+_CERTIFICATE_CLASSES = frozenset({"SSLCertVerificationError", "ClientConnectorCertificateError"})
 _TRANSIENT_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 
 
@@ -107,6 +108,11 @@ def _is(error: BaseException, names: frozenset[str]) -> bool:
 def _connection_cause(chain: list[BaseException]) -> str:
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
         return "connection refused"
+    if any(_is(e, _CERTIFICATE_CLASSES) for e in chain):
+        return (
+            "the model server's TLS certificate is not trusted "
+            "(SSL_CERT_FILE can name the CA bundle that signed it)"
+        )
     if any(_is(e, frozenset({"ServerDisconnectedError", "RemoteProtocolError"})) for e in chain):
         return "the model server closed the connection without a reply"
     if any(_is(e, frozenset({"gaierror", "ClientConnectorDNSError"})) for e in chain):

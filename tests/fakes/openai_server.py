@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import ssl
 import threading
 import time
 from collections import deque
@@ -139,7 +140,13 @@ class RecordedRequest:
 class FakeLLMServer:
     """The server and its script; start with ``start()``, stop with ``stop()``."""
 
-    def __init__(self, *, default: Reply | None = None, model: str = "fake-model") -> None:
+    def __init__(
+        self,
+        *,
+        default: Reply | None = None,
+        model: str = "fake-model",
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.default: Reply = default or ContentReply(json.dumps({"narration": "Default reply."}))
         self.model = model
         self.requests: list[RecordedRequest] = []
@@ -154,6 +161,10 @@ class FakeLLMServer:
         self._in_flight = 0
         self.peak_in_flight = 0
         self._httpd = _Server(("127.0.0.1", 0), _Handler, self)
+        self._scheme = "http"
+        if tls is not None:  # HTTPS: each accepted connection does its handshake first
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+            self._scheme = "https"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},  # so stop() returns quickly
@@ -216,8 +227,8 @@ class FakeLLMServer:
 
     @property
     def base_url(self) -> str:
-        """The OpenAI base URL, ``http://127.0.0.1:PORT/v1``."""
-        return f"http://127.0.0.1:{self.port}/v1"
+        """The OpenAI base URL, ``http://127.0.0.1:PORT/v1`` (``https`` when serving TLS)."""
+        return f"{self._scheme}://127.0.0.1:{self.port}/v1"
 
     def start(self) -> FakeLLMServer:
         self._thread.start()

@@ -1,4 +1,4 @@
-"""The fast path's HTTP client: proxies from the environment, the connection cap, closing.
+"""The fast path's HTTP client: proxies, TLS trust, the connection cap, the body bound, closing.
 
 Real requests to the fake OpenAI server on loopback; the server stands in for a
 proxy too (a proxied request arrives with the absolute URL in its request line).
@@ -7,10 +7,15 @@ proxy too (a proxied request arrives with the absolute URL in its request line).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import os
+import ssl
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 
 from adventorator.config import load_settings
 from adventorator.errors import ConfigError, LLMError
@@ -145,3 +150,53 @@ async def test_a_reply_just_under_the_body_bound_meets_the_character_bound(
 
     with pytest.raises(LLMError, match=r"the reply was 1,047,576 characters"):
         await fast_client(fake_llm.base_url).complete_text(MESSAGES)
+
+
+@pytest.fixture
+def tls_llm(tmp_path: Path) -> Iterator[tuple[FakeLLMServer, Path]]:
+    """The fake served over HTTPS with a certificate from a throwaway CA; the CA's PEM file."""
+    authority = trustme.CA()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    with FakeLLMServer(tls=context) as server:
+        yield server, bundle
+
+
+async def test_an_untrusted_certificate_is_named_as_the_cause(
+    fast_client: MakeFastClient, tls_llm: tuple[FakeLLMServer, Path]
+) -> None:
+    server, _ = tls_llm
+    assert server.base_url.startswith("https://")
+
+    with pytest.raises(LLMError, match=r"TLS certificate is not trusted \(SSL_CERT_FILE"):
+        await fast_client(server.base_url).complete_text(MESSAGES)
+
+    assert server.requests == []
+
+
+@pytest.mark.slow
+def test_ssl_cert_file_trusts_the_server(tls_llm: tuple[FakeLLMServer, Path]) -> None:
+    """In a new process: the TLS context is built when aiohttp is first imported."""
+    server, bundle = tls_llm
+    server.reply_text("over TLS")
+    script = (
+        "import asyncio, sys\n"
+        "from adventorator.llm import LLMClient\n"
+        "async def main():\n"
+        "    client = LLMClient(model='openai/m', api_base=sys.argv[1], api_key='k')\n"
+        "    print(await client.complete_text([{'role': 'user', 'content': 'hi'}]))\n"
+        "    await client.aclose()\n"
+        "asyncio.run(main())\n"
+    )
+    env = {**os.environ, "SSL_CERT_FILE": str(bundle)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, server.base_url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert (done.returncode, done.stdout.strip()) == (0, "over TLS"), done.stderr
