@@ -175,8 +175,8 @@ class LLMClient:
         The transport's imports and client (litellm: about 3 s and a mocked
         call; the fast path: aiohttp, its TLS context and the session) and
         the model's tokenizer (0.1-0.7 s) would otherwise run on the event loop
-        during the first requests: about 220 ms of CPU through litellm, 60 ms
-        on the fast path, where 17 ms and 5 ms are left after ``preload``.
+        during the first requests: about 220 ms of CPU through litellm, 17 ms
+        left after ``preload`` (measured before the fast path moved to aiohttp).
         """
         await self._transport.warm()
         await asyncio.to_thread(count_tokens, [{"role": "user", "content": "-"}], model=self.model)
