@@ -2,7 +2,8 @@
 
 A public reply about a monster (an attack on it, damage or healing, its HP,
 its sheet) says only what players could see: "bloodied" below half its hit
-points, "down" at 0 (``_tracker.hidden_state``). The game master asking for a
+points, "down" at 0 (``_tracker.hidden_state``), and an attack's odds are left
+out (the chance to hit would give its AC away). The game master asking for a
 monster's HP or sheet gets the numbers privately (ephemeral) instead; the
 tracker's Numbers button shows them all. The CLI (the GM's own terminal) is
 not affected: this is the webhook's rendering only.
@@ -28,6 +29,8 @@ HIDING = frozenset({"attack", "damage", "heal", "hp", "sheet show"})
 # attack a narrated ``do`` resolved (``attack``).
 PLANNED = frozenset({"act", "do"})
 PRIVATE_FOR_GM = frozenset({"hp", "sheet show"})  # asked to see the numbers: shown privately
+ODDS_PREFIX = "Odds: "  # the attack reply's odds line (commands/_attack_render.py)
+ODDS_HIDDEN = "Odds: not shown against a monster (its AC and hit points are hidden)"
 
 
 def unwrap(command: str, data: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
@@ -96,6 +99,8 @@ def _rewritten(command: str, data: Mapping[str, Any], sheet: CharacterSheet, sho
         ac = (data.get("attack") or {}).get("ac")
         if ac is not None:
             lines = [line.replace(f" vs AC {ac}", "", 1) for line in lines]
+        # The chance to hit gives the AC away, and the chance to drop it its hit points.
+        lines = [ODDS_HIDDEN if line.startswith(ODDS_PREFIX) else line for line in lines]
     # The HP line, as the reply showed it (plain text or our markdown: escaped either way).
     summary = escape_markdown(str(data.get("summary") or ""))
     return "\n".join(state if line == summary else line for line in lines)

@@ -12,6 +12,8 @@ import json
 import re
 from typing import Any
 
+import pytest
+
 from tests.discord.harness import ALICE, command, fetch
 from tests.discord.helpers import EPHEMERAL, content, create_sheet, for_token
 from tests.discord.support import Webhook
@@ -126,3 +128,40 @@ async def test_a_narrated_attack_on_a_monster_hides_its_ac_and_hp(webhook: Webho
     assert after < hp["max"], text  # a hit was applied, and shown only as a state
     word = "down" if after == 0 else "bloodied" if after * 2 < hp["max"] else "not bloodied"
     assert f"Goblin 1: {word}" in text.splitlines(), text
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"advantage": True}, {"bonus": "1d4"}], ids=["plain", "adv", "bless"]
+)
+async def test_an_attacks_odds_against_a_monster_are_left_out(
+    webhook: Webhook, options: dict[str, Any]
+) -> None:
+    await _goblin(webhook)
+    body = await _send(
+        webhook,
+        "attack",
+        {"weapon": "shortsword", "target": "goblin 1", "odds": True, **options},
+        user=ALICE,
+    )
+
+    text = content(body)
+    assert "%" not in text, text
+    assert text.splitlines()[-1] == (
+        "Odds: not shown against a monster (its AC and hit points are hidden)"
+    )
+
+
+async def test_odds_against_a_typed_ac_or_a_character_are_shown(webhook: Webhook) -> None:
+    await _goblin(webhook)
+    typed = await _send(
+        webhook, "attack", {"weapon": "shortsword", "ac": 15, "odds": True}, user=ALICE
+    )
+    assert re.search(r"^Odds: hit \d+\.\d%", content(typed), re.MULTILINE), content(typed)
+    await create_sheet(webhook, "fighter", user=GM_USER)
+    at_character = await _send(
+        webhook,
+        "attack",
+        {"weapon": "shortsword", "target": "brannoc", "odds": True},
+        user=ALICE,
+    )
+    assert re.search(r"^Odds: hit \d+\.\d%", content(at_character), re.MULTILINE)
