@@ -14,6 +14,8 @@ from adventorator.cli._run import print_json, run_async
 from adventorator.context import AppContext
 from adventorator.errors import ConfigError
 
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's names
+
 discord_app = typer.Typer(
     help="Manage the Discord application's slash commands.", no_args_is_help=True
 )
@@ -33,7 +35,7 @@ def serve(
         1, "--workers", min=1, max=64, help="Worker processes (each has its own pool)."
     ),
     log_level: str = typer.Option(
-        "info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."
+        "info", "--log-level", help="Log level: critical, error, warning, info, debug, trace."
     ),
 ) -> None:
     """Serve the Discord interactions endpoint: POST /interactions, GET /healthz, GET /metrics.
@@ -52,6 +54,10 @@ def serve(
         if error is not None:
             raise ConfigError(error)
 
+    if log_level.lower() not in LOG_LEVELS:
+        raise typer.BadParameter(
+            f"{log_level!r} is not one of {', '.join(LOG_LEVELS)}", param_hint="'--log-level'"
+        )
     run_async(ctx, check)
     import uvicorn
 
@@ -62,9 +68,26 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level.lower(),
+        log_config=log_config(log_level),
         proxy_headers=True,
         server_header=False,
     )
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging, with our ``adventorator.*`` loggers on its handler at ``level``.
+
+    Without it they have no handler: warnings reach stderr bare, through Python's
+    last-resort handler, and info lines (model calls, prunes) are dropped.
+    """
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    ours = {"handlers": ["default"], "level": level.upper(), "propagate": False}
+    config["loggers"]["adventorator"] = ours
+    return config
 
 
 @discord_app.command("register")

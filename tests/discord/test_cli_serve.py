@@ -163,7 +163,8 @@ async def test_adv_serve_without_discord_serves_health_and_metrics(
     log = served.stop()
     assert served.process.returncode in (0, -signal.SIGTERM)
     said = [line for line in log.splitlines() if "interactions endpoint" in line]
-    assert said == [f"{DISABLED}; serving /healthz and /metrics only"], log
+    # Our loggers write as uvicorn's do: "WARNING:  ...", not bare lines.
+    assert said == [f"WARNING:  {DISABLED}; serving /healthz and /metrics only"], log
 
 
 def test_adv_serve_refuses_malformed_discord_settings(env: dict[str, str]) -> None:
@@ -180,6 +181,16 @@ def test_adv_serve_refuses_malformed_discord_settings(env: dict[str, str]) -> No
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "error: DISCORD_APPLICATION_ID must be a number (the application id)"
+    ]
+
+
+@pytest.mark.parametrize("level", ["loud", "warn", ""])
+def test_adv_serve_refuses_an_unknown_log_level(env: dict[str, str], level: str) -> None:
+    done = adv("serve", "--log-level", level, env=env)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"error: invalid value for '--log-level': {level!r} is not one of critical, error, "
+        "warning, info, debug, trace; see 'adv serve --help'"
     ]
 
 
