@@ -29,6 +29,10 @@ TRANSCRIPT_LINE_CHARS = 4_000  # one stored transcript line (model output is cut
 LLM_REPLY_TOKENS = 2_048  # max_tokens asked per call: a plan may carry a whole sheet (~700)
 LLM_REPLY_CHARS = 16_000  # a reply longer than this is refused unparsed (no repair request)
 LLM_REPLY_BYTES = 1_048_576  # a fast-path HTTP body: read no further (the content, escaped, fits)
+# Fast-path model requests open at once per process (ADVENTORATOR_LLM_MAX_CONNECTIONS's default):
+# above the turns one instance has in flight in a burst (300 in bench/concurrency.py), below
+# the usual limit of 1,024 open files.
+LLM_MAX_CONNECTIONS = 512
 PROPOSAL_REASON_CHARS = 300  # the narrator's one-sentence reason, as stored and shown
 PROPOSAL_NAME_CHARS = 40  # an action, ability, skill or command name echoed back from the model
 PLAN_LABEL_CHARS = 100  # one planner choice's label (Discord shows at most 100 characters)

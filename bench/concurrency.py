@@ -36,6 +36,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -272,6 +273,8 @@ def _start_profiler(out: str, pid: int | None) -> subprocess.Popen[bytes]:
     """py-spy recording the server during the burst: collapsed stacks, on-CPU samples only."""
     if pid is None:
         raise SystemExit("--py-spy needs --server process")
+    if shutil.which("py-spy") is None:
+        raise SystemExit("--py-spy needs py-spy on the PATH: pip install py-spy")
     command = ["py-spy", "record", "--pid", str(pid), "--rate", "200", "--format", "raw"]
     return subprocess.Popen([*command, "--nonblocking", "--output", out])
 

@@ -7,8 +7,8 @@ with a bare endpoint that only verifies the Ed25519 signature measured in the sa
 1. Creates a scratch database, runs ``adv db upgrade`` on it, and starts
    ``adv serve`` as a subprocess with a key pair made for the run.
 2. Starts the bare endpoint the same way (uvicorn, same workers and options): a
-   FastAPI route that checks the signature headers against the raw body with the
-   webhook's own verifier and returns ``{"type": 1}``.
+   plain Starlette route on a FastAPI app that checks the signature headers against
+   the raw body with the webhook's own verifier and returns ``{"type": 1}``.
 3. In each of ``--rounds`` rounds, the two servers take turns (the order rotates):
    a separate process (this script with ``--generate``) sends a warm-up, then N
    signed ``/roll`` interactions with distinct ids at concurrency C through httpx,

@@ -33,6 +33,7 @@ from adventorator.config._urls import ACCEPTED_URL_SCHEMES as ACCEPTED_URL_SCHEM
 from adventorator.config._urls import mask_url as mask_url
 from adventorator.config._urls import normalise_database_url as normalise_database_url
 from adventorator.errors import ConfigError
+from adventorator.limits import LLM_MAX_CONNECTIONS
 
 log = logging.getLogger("adventorator.config")
 APP_NAME = "adventorator"
@@ -158,7 +159,7 @@ class Settings(BaseSettings):
         description="openai/<model> with an API base is one plain HTTP POST, not a litellm call.",
     )
     llm_max_connections: int = Field(
-        default=512,
+        default=LLM_MAX_CONNECTIONS,
         ge=1,
         le=10_000,
         validation_alias=_env("ADVENTORATOR_LLM_MAX_CONNECTIONS"),

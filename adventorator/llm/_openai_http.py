@@ -34,19 +34,16 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from adventorator.errors import LLMError
-from adventorator.limits import LLM_REPLY_BYTES
+from adventorator.limits import LLM_MAX_CONNECTIONS, LLM_REPLY_BYTES
 from adventorator.llm._failures import ClientConfigError, ConnectionFailed, StatusError
 from adventorator.llm._transport import ChatRequest, reply_content
 
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["DEFAULT_MAX_CONNECTIONS", "OpenAIHTTPTransport", "ReplyTooLarge", "is_fast_path_model"]
+__all__ = ["OpenAIHTTPTransport", "ReplyTooLarge", "is_fast_path_model"]
 
 PREFIX = "openai/"
-DEFAULT_MAX_CONNECTIONS = 512
-"""Open requests per process: above the turns one instance has in flight in a burst
-(300 in bench/concurrency.py), below the usual limit of 1,024 open files."""
 _NO_KEY = (
     "The api_key client option must be set either by passing api_key to the client "
     "or by setting the OPENAI_API_KEY environment variable"
@@ -69,7 +66,7 @@ class OpenAIHTTPTransport:
         model: str,
         api_base: str,
         api_key: str | None,
-        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_connections: int = LLM_MAX_CONNECTIONS,
     ) -> None:
         self._model = model.removeprefix(PREFIX)
         self._url = api_base.rstrip("/") + "/chat/completions"

@@ -43,15 +43,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel
 
 from adventorator.errors import LLMError
-from adventorator.limits import LLM_REPLY_CHARS, LLM_REPLY_TOKENS
+from adventorator.limits import LLM_MAX_CONNECTIONS, LLM_REPLY_CHARS, LLM_REPLY_TOKENS
 from adventorator.llm._failures import Failure, classify
 from adventorator.llm._litellm import LitellmTransport
-from adventorator.llm._openai_http import (
-    DEFAULT_MAX_CONNECTIONS,
-    OpenAIHTTPTransport,
-    ReplyTooLarge,
-    is_fast_path_model,
-)
+from adventorator.llm._openai_http import OpenAIHTTPTransport, ReplyTooLarge, is_fast_path_model
 from adventorator.llm._structured import (
     InvalidOutputError,
     parse_structured,
@@ -98,7 +93,7 @@ class LLMClient:
         max_retries: int = 1,
         max_prompt_tokens: int = 4096,
         fast_path: bool = True,
-        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_connections: int = LLM_MAX_CONNECTIONS,
         stats: LLMStats | None = None,
         on_call: Callable[[CallRecord], None] | None = None,
     ) -> None:

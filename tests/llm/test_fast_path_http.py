@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trustme
@@ -21,27 +22,27 @@ from adventorator.config import load_settings
 from adventorator.errors import ConfigError, LLMError
 from adventorator.limits import LLM_REPLY_BYTES
 from adventorator.llm import LLMClient, LLMStats
-from tests.fakes.openai_server import ContentReply, DelayReply, FakeLLMServer, free_port
+from tests.fakes.openai_server import ContentReply, FakeLLMServer, GateReply, free_port
 from tests.llm.helpers import MODEL, TEST_KEY
 
 MESSAGES = [{"role": "user", "content": "hello"}]
 _PROXY_NAMES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 PROXY_VARIABLES = [*_PROXY_NAMES, *(name.lower() for name in _PROXY_NAMES)]
 
-MakeFastClient = Callable[[str], LLMClient]
+MakeFastClient = Callable[..., LLMClient]
 
 
 @pytest.fixture
 async def fast_client(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[MakeFastClient]:
-    """``fast_client(api_base)``: a fast-path client, closed after the test; no proxy set."""
+    """``fast_client(api_base, **options)``: a fast-path client, closed after the test; no
+    proxy set."""
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     made: list[LLMClient] = []
 
-    def make(api_base: str) -> LLMClient:
-        client = LLMClient(
-            model=MODEL, api_base=api_base, api_key=TEST_KEY, max_retries=1, stats=LLMStats()
-        )
+    def make(api_base: str, **options: Any) -> LLMClient:
+        settings: dict[str, Any] = {"model": MODEL, "api_key": TEST_KEY, "max_retries": 1}
+        client = LLMClient(api_base=api_base, stats=LLMStats(), **{**settings, **options})
         assert client.transport == "openai"
         made.append(client)
         return client
@@ -107,16 +108,13 @@ async def test_a_closed_client_opens_a_new_session_for_the_next_call(
 
 @pytest.mark.parametrize("cap", [1, 3])
 async def test_at_most_max_connections_requests_are_open_at_once(
-    fake_llm: FakeLLMServer, cap: int
+    fast_client: MakeFastClient, fake_llm: FakeLLMServer, cap: int
 ) -> None:
-    fake_llm.set_default(DelayReply(0.05, then=ContentReply("hi")))
-    client = LLMClient(
-        model=MODEL, api_base=fake_llm.base_url, api_key=TEST_KEY, max_connections=cap
-    )
-    try:
-        replies = await asyncio.gather(*(client.complete_text(MESSAGES) for _ in range(8)))
-    finally:
-        await client.aclose()
+    # Each request is held until `cap` wait at once: the first `cap` pass together, no sleep.
+    fake_llm.set_default(GateReply(cap, then=ContentReply("hi")))
+    client = fast_client(fake_llm.base_url, max_connections=cap)
+
+    replies = await asyncio.gather(*(client.complete_text(MESSAGES) for _ in range(8)))
 
     assert replies == ["hi"] * 8
     assert fake_llm.peak_in_flight == cap  # the rest waited for a connection
